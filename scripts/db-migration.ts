@@ -1,0 +1,43 @@
+// npm run db:migration -- <name>: write prisma/migrations/<timestamp>_<name>/ from the
+// difference between the existing migrations and prisma/schema.prisma (like
+// `prisma migrate dev --create-only`). Needs a PostgreSQL server for two throwaway
+// databases: DATABASE_URL, else TEST_DATABASE_URL, else postgres@127.0.0.1:5432.
+// Exit code 0 (also when there is nothing to migrate), 1 on error, 2 on bad usage.
+import { relative } from 'node:path';
+import { createMigration, DEFAULT_SERVER_URL } from '../src/db/migrations.js';
+
+async function main(): Promise<void> {
+  const name = process.argv.slice(2).join(' ').trim();
+  if (!name || name.startsWith('-')) {
+    console.error('usage: npm run db:migration -- <name>   (e.g. add_case_notes)');
+    process.exitCode = 2;
+    return;
+  }
+  const server = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_SERVER_URL;
+  const { path } = await createMigration({ name, databaseUrl: server });
+  if (!path) {
+    console.log('No schema changes since the last migration: nothing created.');
+    return;
+  }
+  console.log(`Created ${relative(process.cwd(), path)}/migration.sql (shadow databases on ${describeUrl(server)})`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`db:migration: ${oneLine(error)}`);
+  process.exitCode = 1;
+});
+
+/** One line for the terminal; the whole error (engine trace, cause) with DEBUG set. */
+function oneLine(error: unknown): string {
+  if (process.env.DEBUG) return error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  const line = (message.split('\n').find((l) => l.trim()) ?? 'unknown error').trim();
+  return `${typeof code === 'string' && !line.includes(code) ? `${code} ` : ''}${line} (DEBUG=1 for details)`;
+}
+
+/** host:port/database, without credentials. */
+function describeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+}
