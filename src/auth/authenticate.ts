@@ -1,0 +1,29 @@
+import { GraphQLError } from 'graphql';
+import { extractBearer, TokenError, type TokenVerifier } from './tokens.js';
+import { loadViewer, type Viewer } from './viewer.js';
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+}
+
+/**
+ * The viewer for an Authorization value: null when none was sent (root fields then answer
+ * UNAUTHENTICATED, introspection still works); a 401 error for a bad, expired or unknown one.
+ */
+export async function authenticate(authorization: unknown, verify: TokenVerifier): Promise<Viewer | null> {
+  if (authorization === undefined || authorization === null || authorization === '') return null;
+  const token = extractBearer(authorization);
+  if (!token) throw unauthenticated('The Authorization header must be "Bearer <token>"');
+  let claims;
+  try {
+    claims = await verify(token);
+  } catch (error) {
+    if (error instanceof TokenError) throw unauthenticated(error.message);
+    throw error;
+  }
+  const viewer = await loadViewer(claims.staffId, claims.expiresAt);
+  if (!viewer) throw unauthenticated('The access token names no active staff member');
+  return viewer;
+}

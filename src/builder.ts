@@ -1,0 +1,110 @@
+// The Pothos builder: plugins, context, scalars and root types. No domain types here.
+import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { GraphQLError } from 'graphql';
+import { DateResolver, DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import type { StaffRole } from './generated/prisma/enums.js';
+import type PrismaTypes from './generated/pothos-types.js';
+import { getDatamodel } from './generated/pothos-types.js';
+import type { Context } from './context.js';
+import { prisma } from './db.js';
+import { hasRole } from './auth/viewer.js';
+import { ValidationError } from './errors.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: {
+    authenticated: boolean;
+    role: StaffRole;
+  };
+  AuthContexts: {
+    authenticated: Context & { viewer: NonNullable<Context['viewer']> };
+  };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    Date: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+    ID: { Input: string; Output: string | number | bigint };
+  };
+  DefaultFieldNullability: false;
+}>({
+  defaultFieldNullability: false,
+  plugins: [
+    ScopeAuthPlugin,
+    PrismaPlugin,
+    RelayPlugin,
+    ErrorsPlugin,
+    ValidationPlugin,
+    DataloaderPlugin,
+    ComplexityPlugin,
+  ],
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (context) => ({
+      authenticated: !!context.viewer,
+      role: (role) => hasRole(context.viewer, role),
+    }),
+    unauthorizedError: (_parent, context) =>
+      context.viewer
+        ? new GraphQLError('You are not allowed to do this', { extensions: { code: 'FORBIDDEN' } })
+        : new GraphQLError('Authentication required: send "Authorization: Bearer <token>"', {
+            extensions: { code: 'UNAUTHENTICATED' },
+          }),
+  },
+  prisma: {
+    client: () => prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+    // A resolver that forgets to spread `query` falls back to one query per parent.
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${id}`).toString('base64'),
+    // A malformed id is bad input (a typed error naming it), not a database error.
+    decodeGlobalID: (globalID) => {
+      const decoded = Buffer.from(globalID, 'base64').toString('utf8');
+      const separator = decoded.indexOf(':');
+      const typename = decoded.slice(0, separator);
+      const id = decoded.slice(separator + 1);
+      if (separator < 1 || !UUID.test(id)) throw new ValidationError(`"${globalID}" is not a valid id`, 'id');
+      return { typename, id };
+    },
+  },
+  errors: {
+    defaultTypes: [],
+    // `openCase` returns `Case | InputValidationError | InvalidTransition | ...` directly.
+    directResult: true,
+    defaultUnionOptions: { name: ({ fieldName }) => `${fieldName[0]!.toUpperCase()}${fieldName.slice(1)}Result` },
+    // Validation failures become typed InputValidationError results. They name only what
+    // was wrong with the input, so answering them before authorization leaks nothing.
+    unsafelyHandleInputErrors: true,
+  },
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: 10,
+    limit: { complexity: 20_000, depth: 14, breadth: 200 },
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('Date', DateResolver);
+builder.addScalarType('JSON', JSONResolver);
+
+// Every root field needs an authenticated staff member; introspection does not.
+builder.queryType({ authScopes: { authenticated: true } });
+builder.mutationType({ authScopes: { authenticated: true } });
+// The Subscription root type belongs with the subscriptions (src/schema/realtime/), since a
+// Subscription type without fields is invalid: define it there the same way, with
+// `authScopes: { authenticated: true }`.

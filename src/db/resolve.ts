@@ -1,0 +1,54 @@
+// Which database the app uses: DATABASE_URL when set, otherwise an embedded PGlite kept
+// under DATA_DIR, migrated at start (a newcomer needs nothing installed).
+import { join } from 'node:path';
+import type { Config } from '../env.js';
+import type { Logger } from '../logger.js';
+import { startEmbeddedPostgres } from './embedded.js';
+import { applyMigrations } from './migrations.js';
+
+export interface ResolvedDatabase {
+  kind: 'postgresql' | 'embedded';
+  url: string;
+  /** PGlite serves one connection at a time. */
+  poolMax: number;
+  describe: string;
+  stop(): Promise<void>;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgresql://(unparseable URL)';
+  }
+}
+
+export async function resolveDatabase(config: Config, log: Logger): Promise<ResolvedDatabase> {
+  if (config.databaseUrl) {
+    return {
+      kind: 'postgresql',
+      url: config.databaseUrl,
+      poolMax: config.databasePoolMax,
+      describe: `PostgreSQL at ${redactUrl(config.databaseUrl)}`,
+      stop: async () => {},
+    };
+  }
+  const dataDir = join(config.dataDir, 'pglite');
+  const embedded = await startEmbeddedPostgres({ dataDir });
+  try {
+    const { applied } = await applyMigrations({ databaseUrl: embedded.url });
+    if (applied.length > 0) log.info({ applied }, `applied ${applied.length} migration(s) to the embedded database`);
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+  return {
+    kind: 'embedded',
+    url: embedded.url,
+    poolMax: 1,
+    describe: `embedded PGlite in ${dataDir} (set DATABASE_URL for PostgreSQL)`,
+    stop: embedded.stop,
+  };
+}

@@ -1,0 +1,99 @@
+// The GraphQL-over-HTTP server: schema, context, error masking, request ids.
+import { randomUUID } from 'node:crypto';
+import { createYoga, maskError, useErrorHandler, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { authenticate } from '../auth/authenticate.js';
+import { AppError } from '../errors.js';
+import type { TokenVerifier } from '../auth/tokens.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { Context } from '../context.js';
+import type { Logger } from '../logger.js';
+import type { CasegraphPubSub } from '../pubsub.js';
+import { schema } from '../schema/index.js';
+
+export interface YogaServerContext {
+  /** Set by the websocket server: the viewer authenticated at connection_init. */
+  socketViewer?: Viewer;
+  socketRequestId?: string;
+}
+
+export type CasegraphYoga = YogaServerInstance<YogaServerContext, Context>;
+
+function exposeExpectedErrors(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof AppError) {
+    const at = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
+    return new GraphQLError(original.message, { ...at, extensions: { code: original.code } });
+  }
+  return maskError(error, message, false);
+}
+
+const REQUEST_ID = /^[\w.:-]{8,128}$/;
+
+export function requestIdOf(request: Request | undefined): string {
+  const given = request?.headers.get('x-request-id');
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+const requestIds = new WeakMap<Request, string>();
+
+/** Echoes the request id so a user can quote it when reporting a masked error. */
+function useRequestIdHeader(): Plugin {
+  return {
+    onResponse({ request, response }) {
+      const id = requestIds.get(request);
+      if (id) response.headers.set('x-request-id', id);
+    },
+  };
+}
+
+export function createYogaServer(options: {
+  log: Logger;
+  pubsub: CasegraphPubSub;
+  verifyToken: TokenVerifier;
+  graphiql: boolean;
+}): CasegraphYoga {
+  const { log, pubsub, verifyToken } = options;
+  return createYoga<YogaServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: options.graphiql ? { title: 'Casegraph', subscriptionsProtocol: 'WS' } : false,
+    landingPage: false,
+    logging: {
+      debug: (...args) => log.debug(args.join(' ')),
+      info: (...args) => log.info(args.join(' ')),
+      warn: (...args) => log.warn(args.join(' ')),
+      error: (...args) => log.error(args.join(' ')),
+    },
+    // Expected failures keep their message and code; anything else reaches clients as
+    // "Unexpected error." only, and the log has the detail under the request id.
+    maskedErrors: { isDev: false, maskError: exposeExpectedErrors },
+    context: async (initial): Promise<Context> => {
+      const requestId = initial.socketRequestId ?? requestIdOf(initial.request);
+      if (initial.request) requestIds.set(initial.request, requestId);
+      const operationName = initial.params?.operationName ?? null;
+      const viewer =
+        initial.socketViewer ?? (await authenticate(initial.request?.headers.get('authorization'), verifyToken));
+      return {
+        viewer,
+        requestId,
+        operationName,
+        log: log.child({ requestId, staffId: viewer?.id, operationName }),
+        pubsub,
+      };
+    },
+    plugins: [
+      useRequestIdHeader(),
+      useErrorHandler(({ errors, context }) => {
+        const ctx = context as Partial<Context>;
+        for (const error of errors) {
+          const original = error instanceof GraphQLError ? error.originalError : error;
+          // Expected failures (GraphQLErrors we raised, typed results) are not incidents.
+          if (original && !(original instanceof GraphQLError) && !(original instanceof AppError)) {
+            (ctx.log ?? log).error({ err: original, requestId: ctx.requestId }, 'unexpected error in request');
+          }
+        }
+      }),
+    ],
+  });
+}

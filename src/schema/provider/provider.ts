@@ -1,0 +1,93 @@
+import { builder } from '../../builder.js';
+import { prisma, type Prisma } from '../../db.js';
+import { ProviderKindEnum } from '../enums.js';
+import type { Context } from '../../context.js';
+
+// Providers are a shared directory (referral partners): every staff member may read it.
+export const Provider = builder.prismaNode('Provider', {
+  id: { field: 'id' },
+  description: 'A service provider, an organization or a practitioner.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    kind: t.expose('kind', { type: ProviderKindEnum }),
+    isOrganization: t.exposeBoolean('isOrganization'),
+    region: t.exposeString('region', { nullable: true }),
+    addressLine: t.exposeString('addressLine', { nullable: true }),
+    city: t.exposeString('city', { nullable: true }),
+    latitude: t.exposeFloat('latitude', { nullable: true }),
+    longitude: t.exposeFloat('longitude', { nullable: true }),
+    phone: t.exposeString('phone', { nullable: true }),
+    email: t.exposeString('email', { nullable: true }),
+    languages: t.exposeStringList('languages'),
+    acceptingNewClients: t.exposeBoolean('acceptingNewClients'),
+    active: t.exposeBoolean('active'),
+    services: t.relation('services', {
+      query: { where: { active: true }, orderBy: [{ serviceType: 'asc' }, { name: 'asc' }] },
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    version: t.exposeInt('version'),
+  }),
+});
+
+builder.prismaNode('ProviderService', {
+  id: { field: 'id' },
+  description: 'A service a provider offers, with its cost, capacity and typical wait.',
+  fields: (t) => ({
+    serviceType: t.expose('serviceType', { type: ProviderKindEnum }),
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    costPerUnit: t.float({
+      nullable: true,
+      select: { costPerUnit: true },
+      resolve: (service) => (service.costPerUnit === null ? null : Number(service.costPerUnit)),
+    }),
+    costUnit: t.exposeString('costUnit', { nullable: true }),
+    acceptedPayers: t.exposeStringList('acceptedPayers'),
+    capacity: t.exposeInt('capacity', { nullable: true }),
+    openSlots: t.exposeInt('openSlots', { nullable: true }),
+    typicalWaitDays: t.exposeInt('typicalWaitDays', { nullable: true }),
+    active: t.exposeBoolean('active'),
+    provider: t.relation('provider'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    version: t.exposeInt('version'),
+  }),
+});
+
+const ProviderFilter = builder.inputType('ProviderFilter', {
+  fields: (t) => ({
+    serviceType: t.field({ type: ProviderKindEnum, description: 'Offers a service of this type' }),
+    region: t.string(),
+    language: t.string({ description: 'Serves clients in this language (e.g. "es")' }),
+    acceptingClients: t.boolean(),
+    search: t.string(),
+  }),
+});
+
+function providersWhere(filter: typeof ProviderFilter.$inferInput | null | undefined, _ctx: Context): Prisma.ProviderWhereInput {
+  const search = filter?.search?.trim();
+  return {
+    active: true,
+    region: filter?.region ?? undefined,
+    acceptingNewClients: filter?.acceptingClients ?? undefined,
+    languages: filter?.language ? { has: filter.language } : undefined,
+    services: filter?.serviceType ? { some: { serviceType: filter.serviceType, active: true } } : undefined,
+    name: search ? { contains: search, mode: 'insensitive' } : undefined,
+  };
+}
+
+builder.queryFields((t) => ({
+  providers: t.prismaConnection({
+    type: 'Provider',
+    cursor: 'id',
+    args: { filter: t.arg({ type: ProviderFilter }) },
+    totalCount: (_parent, args, ctx) => prisma.provider.count({ where: providersWhere(args.filter, ctx) }),
+    resolve: (query, _parent, args, ctx) =>
+      prisma.provider.findMany({
+        ...query,
+        where: providersWhere(args.filter, ctx),
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      }),
+  }),
+}));
