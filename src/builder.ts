@@ -65,8 +65,9 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     exposeDescriptions: true,
     filterConnectionTotalCount: true,
-    // A resolver that forgets to spread `query` falls back to one query per parent.
-    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+    // A resolver that forgets to spread `query` falls back to one query per parent: fail
+    // tests on it, warn in development.
+    onUnusedQuery: process.env.NODE_ENV === 'test' ? 'error' : process.env.NODE_ENV === 'production' ? null : 'warn',
   },
   relay: {
     clientMutationId: 'omit',

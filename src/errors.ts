@@ -23,9 +23,15 @@ export class NotFoundError extends AppError {
   constructor(
     readonly entity: string,
     readonly id: string,
+    /** Set when the record exists but the viewer may not touch it: audited, never shown. */
+    readonly deniedClientId?: string | null,
   ) {
     super(`${entity} ${id} was not found`);
     this.name = 'NotFoundError';
+  }
+
+  get denied(): boolean {
+    return this.deniedClientId !== undefined;
   }
 }
 

@@ -83,7 +83,10 @@ export async function findCaseForViewer<T extends Prisma.CaseSelect>(
   select: T,
 ): Promise<Prisma.CaseGetPayload<{ select: T }>> {
   const found = await db.case.findFirst({ where: { id: caseId, AND: [caseWhere(viewer)] }, select });
-  if (!found) throw new NotFoundError('Case', caseId);
+  if (!found) {
+    const existing = (await db.case.findFirst({ where: { id: caseId }, select: { clientId: true } as T })) as { clientId: string } | null;
+    throw new NotFoundError('Case', caseId, existing ? existing.clientId : undefined);
+  }
   return found as Prisma.CaseGetPayload<{ select: T }>;
 }
 
@@ -95,6 +98,9 @@ export async function findClientForViewer<T extends Prisma.ClientSelect>(
   select: T,
 ): Promise<Prisma.ClientGetPayload<{ select: T }>> {
   const found = await db.client.findFirst({ where: { id: clientId, AND: [clientWhere(viewer)] }, select });
-  if (!found) throw new NotFoundError('Client', clientId);
+  if (!found) {
+    const existing = await db.client.findFirst({ where: { id: clientId }, select: { id: true } as T });
+    throw new NotFoundError('Client', clientId, existing ? clientId : undefined);
+  }
   return found as Prisma.ClientGetPayload<{ select: T }>;
 }

@@ -4,6 +4,7 @@ import { createYoga, maskError, useErrorHandler, type Plugin, type YogaServerIns
 import { GraphQLError } from 'graphql';
 import { authenticate } from '../auth/authenticate.js';
 import { AppError } from '../errors.js';
+import { AuditBuffer, useReadAudit } from '../audit/read-audit.js';
 import type { TokenVerifier } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Context } from '../context.js';
@@ -80,10 +81,12 @@ export function createYogaServer(options: {
         operationName,
         log: log.child({ requestId, staffId: viewer?.id, operationName }),
         pubsub,
+        audit: new AuditBuffer(),
       };
     },
     plugins: [
       useRequestIdHeader(),
+      useReadAudit(),
       useErrorHandler(({ errors, context }) => {
         const ctx = context as Partial<Context>;
         for (const error of errors) {

@@ -7,8 +7,18 @@ import './organization/organization.js';
 import './staff/staff.js';
 import './client/client.js';
 import './provider/provider.js';
+import './case/case.js';
 import './client/client-mutations.js';
 import './provider/provider-mutations.js';
+import './assessment/assessment.js';
+import './consent/consent.js';
+import './care-plan/care-plan.js';
+import './referral/referral.js';
+import './interaction/interaction.js';
+import './crisis/crisis.js';
+import './task/task.js';
+import './follow-up/follow-up.js';
+import './access/access.js';
 
 export const schema = builder.toSchema();
 

@@ -1,0 +1,138 @@
+// Every mutation runs through here: one transaction holding the change, its AuditEvent and
+// its DomainEvent (outbox), so a failed mutation leaves no row, audit record or event behind.
+// Events are published to the pub/sub only after the commit.
+import type { Context } from '../../context.js';
+import { Prisma, prisma } from '../../db.js';
+import type { AuditAction } from '../../generated/prisma/enums.js';
+import type { DomainEventMessage } from '../../pubsub.js';
+import type { Viewer } from '../../auth/viewer.js';
+import { viewerOf } from '../../schema/viewer.js';
+import { NotFoundError } from '../../errors.js';
+
+export type Tx = Prisma.TransactionClient;
+
+export interface AuditEntry {
+  action: AuditAction;
+  entityType: string;
+  entityId: string;
+  clientId?: string | null;
+  reason?: string | null;
+}
+
+export interface EventEntry {
+  topic: string;
+  kind: string;
+  payload?: Record<string, unknown>;
+}
+
+export interface MutationScope {
+  tx: Tx;
+  viewer: Viewer;
+  ctx: Context;
+  /** Records who changed what (same transaction). */
+  audit(entry: AuditEntry): Promise<void>;
+  /** Queues a domain event in the outbox (same transaction); published after commit. */
+  emit(event: EventEntry): Promise<void>;
+}
+
+export async function runMutation<T>(
+  ctx: Context,
+  operation: string,
+  work: (scope: MutationScope) => Promise<T>,
+): Promise<T> {
+  const viewer = viewerOf(ctx);
+  const messages: DomainEventMessage[] = [];
+  const result = await prisma.$transaction(async (tx) => {
+    const scope: MutationScope = {
+      tx,
+      viewer,
+      ctx,
+      async audit(entry) {
+        await tx.auditEvent.create({
+          data: {
+            actorId: viewer.id,
+            action: entry.action,
+            entityType: entry.entityType,
+            entityId: entry.entityId,
+            clientId: entry.clientId ?? null,
+            reason: entry.reason ?? null,
+            operationName: operation,
+            requestId: ctx.requestId,
+          },
+        });
+      },
+      async emit(event) {
+        const payload = event.payload ?? {};
+        const row = await tx.domainEvent.create({
+          data: { topic: event.topic, kind: event.kind, payload: { ...payload, actorId: viewer.id } as Prisma.InputJsonValue },
+        });
+        messages.push({
+          eventId: row.id.toString(),
+          topic: row.topic,
+          kind: row.kind,
+          occurredAt: row.createdAt.toISOString(),
+          actorId: viewer.id,
+          payload,
+        });
+      },
+    };
+    return work(scope);
+  }).catch((error: unknown) => {
+    // A denied attempt is audited outside the rolled-back transaction (AuditBuffer).
+    if (error instanceof NotFoundError && error.denied) {
+      ctx.audit.add({
+        action: 'ACCESS_DENIED',
+        entityType: error.entity,
+        entityId: error.id,
+        clientId: error.deniedClientId ?? null,
+        reason: operation,
+      });
+    }
+    throw error;
+  });
+  for (const message of messages) {
+    try {
+      ctx.pubsub.publish('event', message.topic, message);
+    } catch (error) {
+      // The outbox row is committed; live delivery is best effort here.
+      ctx.log.warn({ err: error, topic: message.topic }, 'could not publish a domain event');
+    }
+  }
+  return result;
+}
+
+/**
+ * A create mutation with an optional clientMutationId: repeating the same key (same staff
+ * member, same operation) returns the first result instead of creating twice.
+ */
+export async function runCreate(
+  ctx: Context,
+  operation: string,
+  clientMutationId: string | null | undefined,
+  work: (scope: MutationScope) => Promise<{ id: string }>,
+): Promise<{ id: string; replayed: boolean }> {
+  if (!clientMutationId) return { ...(await runMutation(ctx, operation, work)), replayed: false };
+  const actorId = viewerOf(ctx).id;
+  const key = { actorId, operation, key: clientMutationId };
+  const previous = async () => {
+    const row = await prisma.idempotencyKey.findUnique({ where: { actorId_operation_key: key } });
+    return row ? { id: (row.result as { id: string }).id, replayed: true } : null;
+  };
+  const earlier = await previous();
+  if (earlier) return earlier;
+  try {
+    const created = await runMutation(ctx, operation, async (scope) => {
+      const result = await work(scope);
+      await scope.tx.idempotencyKey.create({ data: { ...key, result: { id: result.id } } });
+      return result;
+    });
+    return { id: created.id, replayed: false };
+  } catch (error) {
+    // A concurrent retry with the same key won the race: answer with its result.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      const winner = await previous();
+      if (winner) return winner;
+    }
+    throw error;
+  }
+}
