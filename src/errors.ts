@@ -86,3 +86,15 @@ export class RuleViolationError extends AppError {
     this.name = 'RuleViolationError';
   }
 }
+
+/** Sharing this category of information needs an active consent the client has not given. */
+export class ConsentRequiredError extends AppError {
+  override readonly code = 'CONSENT_REQUIRED';
+  constructor(
+    readonly category: string,
+    readonly grantee: string,
+  ) {
+    super(`Sharing ${category} information with ${grantee} needs the client's active consent`);
+    this.name = 'ConsentRequiredError';
+  }
+}

@@ -10,6 +10,7 @@ import {
   RuleViolationError,
   StaleVersionError,
   ValidationError,
+  ConsentRequiredError,
 } from '../errors.js';
 
 export const ErrorInterface = builder.interfaceRef<Error & { code?: string }>('Error').implement({
@@ -85,6 +86,15 @@ builder.objectType(RuleViolationError, {
   name: 'RuleViolation',
   interfaces: [ErrorInterface],
   fields: (t) => ({ rule: t.exposeString('rule') }),
+});
+
+builder.objectType(ConsentRequiredError, {
+  name: 'ConsentRequired',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    category: t.exposeString('category', { description: 'The ConsentCategory that needs consent' }),
+    grantee: t.exposeString('grantee'),
+  }),
 });
 
 /** The errors every mutation can return. */

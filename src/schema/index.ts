@@ -19,6 +19,7 @@ import './crisis/crisis.js';
 import './task/task.js';
 import './follow-up/follow-up.js';
 import './access/access.js';
+import './approval/approval.js';
 
 export const schema = builder.toSchema();
 

@@ -3,6 +3,7 @@ import { findCaseForViewer, findClientForViewer, isClinician } from '../auth/acc
 import type { Context } from '../context.js';
 import { ForbiddenError, RuleViolationError, ValidationError } from '../errors.js';
 import type { CareTeamRole, CasePriority, CaseStatus, Setting } from '../generated/prisma/enums.js';
+import { assertApprovedIfRequired } from './approvals.js';
 import { caseMachine } from './workflow/machines/case.js';
 import { runCreate, runMutation, type MutationScope, type Tx } from './workflow/mutation.js';
 import { topics } from './workflow/topics.js';
@@ -175,7 +176,9 @@ export function closeCase(
 ) {
   return runMutation(ctx, 'closeCase', async (scope) => {
     const { tx, viewer } = scope;
-    const kase = await findCaseForViewer(tx, viewer, input.caseId, { id: true, version: true, status: true, clientId: true });
+    const kase = await findCaseForViewer(tx, viewer, input.caseId, {
+      id: true, version: true, status: true, clientId: true, organizationId: true,
+    });
     caseMachine.assert(kase.status, 'CLOSED');
     const [openCrises, referralsInFlight] = await Promise.all([
       tx.crisisEvent.count({ where: { caseId: kase.id, status: { in: [...OPEN_CRISES] } } }),
@@ -190,6 +193,7 @@ export function closeCase(
     if (input.force && !input.forceReason?.trim()) {
       throw new ValidationError('A forced closure needs a reason', 'forceReason');
     }
+    await assertApprovedIfRequired(tx, kase.organizationId, 'CASE_CLOSURE', kase.id);
     const now = new Date();
     await updateVersioned('Case', kase, input.expectedVersion, (where) =>
       tx.case.update({ where, data: { status: 'CLOSED', closedAt: now, closureReason: input.reason, version: { increment: 1 } } }),
