@@ -20,6 +20,7 @@ import './task/task.js';
 import './follow-up/follow-up.js';
 import './access/access.js';
 import './approval/approval.js';
+import './admin/admin.js';
 
 export const schema = builder.toSchema();
 
