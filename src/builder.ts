@@ -25,6 +25,8 @@ export const builder = new SchemaBuilder<{
   AuthScopes: {
     authenticated: boolean;
     role: StaffRole;
+    /** Analysts and supervisors read de-identified statistics of their organization. */
+    reports: boolean;
   };
   AuthContexts: {
     authenticated: Context & { viewer: NonNullable<Context['viewer']> };
@@ -52,6 +54,7 @@ export const builder = new SchemaBuilder<{
     authScopes: (context) => ({
       authenticated: !!context.viewer,
       role: (role) => hasRole(context.viewer, role),
+      reports: hasRole(context.viewer, 'ANALYST', 'SUPERVISOR'),
     }),
     unauthorizedError: (_parent, context) =>
       context.viewer

@@ -21,6 +21,7 @@ import './follow-up/follow-up.js';
 import './access/access.js';
 import './approval/approval.js';
 import './admin/admin.js';
+import './reports/reports.js';
 
 export const schema = builder.toSchema();
 
