@@ -7,6 +7,7 @@ import './organization/organization.js';
 import './staff/staff.js';
 import './client/client.js';
 import './provider/provider.js';
+import './provider/provider-options.js';
 import './case/case.js';
 import './client/client-mutations.js';
 import './provider/provider-mutations.js';
