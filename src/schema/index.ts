@@ -8,6 +8,7 @@ import './staff/staff.js';
 import './client/client.js';
 import './provider/provider.js';
 import './provider/provider-options.js';
+import './client/network.js';
 import './case/case.js';
 import './client/client-mutations.js';
 import './provider/provider-mutations.js';
