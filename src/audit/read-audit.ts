@@ -45,6 +45,8 @@ const CLIENT_OF: Record<string, (row: Row) => unknown> = {
   FollowUp: (row) => row.clientId,
   Consent: (row) => row.clientId,
   ClientRelationship: (row) => row.clientId,
+  // A plan row has no clientId; its type always loads the case's (care-plan/types.ts).
+  CarePlan: (row) => (row as Row & { case?: { clientId?: unknown } }).case?.clientId,
 };
 
 export async function flushAudit(context: Context): Promise<void> {

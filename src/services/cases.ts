@@ -180,12 +180,17 @@ export function closeCase(
       id: true, version: true, status: true, clientId: true, organizationId: true,
     });
     caseMachine.assert(kase.status, 'CLOSED');
-    const [openCrises, referralsInFlight] = await Promise.all([
+    const [openCrises, referralsInFlight, openPlans] = await Promise.all([
       tx.crisisEvent.count({ where: { caseId: kase.id, status: { in: [...OPEN_CRISES] } } }),
       tx.referral.count({ where: { caseId: kase.id, status: { in: [...IN_FLIGHT_REFERRALS] } } }),
+      tx.carePlan.count({ where: { caseId: kase.id, status: { in: ['ACTIVE', 'ON_HOLD'] } } }),
     ]);
-    if ((openCrises > 0 || referralsInFlight > 0) && !input.force) {
-      const what = [openCrises && `${openCrises} open crisis(es)`, referralsInFlight && `${referralsInFlight} referral(s) in flight`]
+    if ((openCrises > 0 || referralsInFlight > 0 || openPlans > 0) && !input.force) {
+      const what = [
+        openCrises && `${openCrises} open crisis(es)`,
+        referralsInFlight && `${referralsInFlight} referral(s) in flight`,
+        openPlans && `${openPlans} care plan(s) still active or on hold`,
+      ]
         .filter(Boolean)
         .join(' and ');
       throw new RuleViolationError(`The case has ${what}; resolve them or close with force and a reason`, 'OPEN_WORK');
