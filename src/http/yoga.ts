@@ -4,6 +4,7 @@ import { createYoga, maskError, useErrorHandler, type Plugin, type YogaServerIns
 import { GraphQLError } from 'graphql';
 import { authenticate } from '../auth/authenticate.js';
 import { AppError } from '../errors.js';
+import { Prisma } from '../db.js';
 import { AuditBuffer, useReadAudit } from '../audit/read-audit.js';
 import type { TokenVerifier } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -22,11 +23,20 @@ export type CasegraphYoga = YogaServerInstance<YogaServerContext, Context>;
 
 function exposeExpectedErrors(error: unknown, message: string): Error {
   const original = error instanceof GraphQLError ? error.originalError : error;
+  const at = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
   if (original instanceof AppError) {
-    const at = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
     return new GraphQLError(original.message, { ...at, extensions: { code: original.code } });
   }
+  // A node lookup (node, nodes, a refetch) that finds nothing the viewer may see: the same
+  // answer whether the record is missing or forbidden.
+  if (isRecordNotFound(original)) {
+    return new GraphQLError('Not found, or not yours to see', { ...at, extensions: { code: 'NOT_FOUND' } });
+  }
   return maskError(error, message, false);
+}
+
+function isRecordNotFound(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
 }
 
 const REQUEST_ID = /^[\w.:-]{8,128}$/;
@@ -53,6 +63,8 @@ export function createYogaServer(options: {
   pubsub: CasegraphPubSub;
   verifyToken: TokenVerifier;
   graphiql: boolean;
+  /** Added by app.ts: server-sent events and the real-time layer (src/realtime/plugin.ts). */
+  plugins?: Plugin[];
 }): CasegraphYoga {
   const { log, pubsub, verifyToken } = options;
   return createYoga<YogaServerContext, Context>({
@@ -92,11 +104,12 @@ export function createYogaServer(options: {
         for (const error of errors) {
           const original = error instanceof GraphQLError ? error.originalError : error;
           // Expected failures (GraphQLErrors we raised, typed results) are not incidents.
-          if (original && !(original instanceof GraphQLError) && !(original instanceof AppError)) {
+          if (original && !(original instanceof GraphQLError) && !(original instanceof AppError) && !isRecordNotFound(original)) {
             (ctx.log ?? log).error({ err: original, requestId: ctx.requestId }, 'unexpected error in request');
           }
         }
       }),
+      ...(options.plugins ?? []),
     ],
   });
 }

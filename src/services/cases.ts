@@ -10,7 +10,8 @@ import { topics } from './workflow/topics.js';
 import { updateVersioned } from './workflow/versioning.js';
 
 const CASE_MANAGER_ROLES = ['CASE_MANAGER', 'SOCIAL_WORKER', 'SUPERVISOR', 'NURSE', 'COUNSELOR'] as const;
-const IN_FLIGHT_REFERRALS = ['SENT', 'ACCEPTED', 'SCHEDULED', 'IN_PROGRESS'] as const;
+// NO_SHOW counts: a missed appointment is usually rescheduled.
+const IN_FLIGHT_REFERRALS = ['SENT', 'ACCEPTED', 'SCHEDULED', 'IN_PROGRESS', 'NO_SHOW'] as const;
 const OPEN_CRISES = ['OPEN', 'ACKNOWLEDGED', 'RESPONDING', 'STABILIZED'] as const;
 
 async function activeColleague(tx: Tx, organizationId: string, staffId: string, field: string) {

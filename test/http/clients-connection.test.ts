@@ -129,7 +129,8 @@ describe('the linked graph', () => {
     expect(forbidden.errors?.[0]?.message.replace(hidden.id, 'X')).toBe(
       missing.errors?.[0]?.message.replace('5f0c1c1e-0000-4000-8000-000000000000', 'X'),
     );
-    expect(forbidden.errors?.[0]?.extensions?.code).toBe(missing.errors?.[0]?.extensions?.code);
+    expect(forbidden.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('shows a client of another organization to the care team of their case', async () => {

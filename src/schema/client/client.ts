@@ -37,7 +37,8 @@ export const Client = builder.prismaNode('Client', {
     identifiers: t.relation('identifiers', { query: { orderBy: { system: 'asc' } } }),
     relationships: t.relation('relationships', {
       description: 'Family, caregivers and support network',
-      query: { where: { endedAt: null }, orderBy: { createdAt: 'asc' } },
+      args: { includeEnded: t.arg.boolean({ defaultValue: false }) },
+      query: (args) => ({ where: args.includeEnded ? {} : { endedAt: null }, orderBy: { createdAt: 'asc' } }),
     }),
     mergedInto: t.relation('mergedInto', {
       nullable: true,
@@ -86,7 +87,7 @@ export const RelatedPerson = builder.prismaNode('RelatedPerson', {
   }),
 });
 
-builder.prismaNode('ClientRelationship', {
+export const ClientRelationship = builder.prismaNode('ClientRelationship', {
   id: { field: 'id' },
   findUnique: (id, ctx) => ({ id, client: clientWhere(viewerOf(ctx)) }),
   description: 'How a related person stands to a client.',

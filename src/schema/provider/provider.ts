@@ -30,7 +30,7 @@ export const Provider = builder.prismaNode('Provider', {
   }),
 });
 
-builder.prismaNode('ProviderService', {
+export const ProviderService = builder.prismaNode('ProviderService', {
   id: { field: 'id' },
   description: 'A service a provider offers, with its cost, capacity and typical wait.',
   fields: (t) => ({
