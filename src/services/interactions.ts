@@ -32,8 +32,23 @@ export function summaryAccessSelect(viewer: Viewer, now = new Date()) {
     sensitivity: true,
     sensitiveCategory: true,
     staffId: true,
-    case: { select: { careTeam: { where: { staffId: viewer.id, endedAt: null }, select: { id: true }, take: 1 } } },
-    client: { select: { breakGlassGrants: { where: { staffId: viewer.id, expiresAt: { gt: now } }, select: { id: true }, take: 1 } } },
+    // Clinical membership only: an OTHER role on the team (e.g. a clerk) does not qualify.
+    case: { select: { careTeam: { where: { staffId: viewer.id, endedAt: null, role: { not: 'OTHER' } }, select: { id: true }, take: 1 } } },
+    client: {
+      select: {
+        breakGlassGrants: { where: { staffId: viewer.id, expiresAt: { gt: now } }, select: { id: true }, take: 1 },
+        // The client's consents to share with the viewer's organization, by category.
+        consents: {
+          where: {
+            granteeOrganizationId: viewer.organizationId,
+            status: 'ACTIVE',
+            periodStart: { lte: now },
+            OR: [{ periodEnd: null }, { periodEnd: { gt: now } }],
+          },
+          select: { category: true },
+        },
+      },
+    },
   } satisfies Prisma.InteractionSelect;
 }
 
@@ -44,19 +59,22 @@ export type SummaryAccess = { visible: true; reason: null } | { visible: false; 
 /**
  * THE place deciding whether the viewer may read an interaction's summary. NORMAL summaries
  * go to everyone who may see the case. RESTRICTED ones (mental health, substance use, HIV,
- * abuse disclosures), for now, to the active care team of the case, the author, and a
- * clinician holding an unexpired break-glass grant for the client (audited and reviewed);
- * everybody else who may see the case (e.g. a supervisor off the care team) gets null and
- * the reason. The consent rules for people outside the care team belong here.
+ * abuse disclosures) to the clinical members of the case's care team, the author, a clinician
+ * holding an unexpired break-glass grant for the client (audited and reviewed), and staff of
+ * an organization the client consented to share that category with; everybody else who may
+ * see the case (e.g. a supervisor off the care team) gets null and the reason.
  */
 export function restrictedSummaryAccess(viewer: Viewer, facts: SummaryAccessFacts): SummaryAccess {
   if (facts.sensitivity !== 'RESTRICTED') return { visible: true, reason: null };
   if (facts.staffId === viewer.id) return { visible: true, reason: null };
   if (facts.case.careTeam.length > 0) return { visible: true, reason: null };
   if (facts.client.breakGlassGrants.length > 0) return { visible: true, reason: null };
+  if (facts.sensitiveCategory && facts.client.consents.some((c) => c.category === facts.sensitiveCategory)) {
+    return { visible: true, reason: null };
+  }
   return {
     visible: false,
-    reason: `RESTRICTED (${facts.sensitiveCategory ?? 'unspecified'}): visible to the care team of the case only`,
+    reason: `RESTRICTED (${facts.sensitiveCategory ?? 'unspecified'}): only the clinical care team, or with the client's consent to share ${facts.sensitiveCategory ?? 'it'} with your organization`,
   };
 }
 

@@ -210,9 +210,22 @@ describe('restricted summaries', () => {
       return result.node.interactions.edges[0].node;
     };
     expect(await read(onTeam.id)).toMatchObject({ summary: 'Disclosed relapse', summaryWithheldReason: null });
-    const withheld = await read(supervisor.id);
-    expect(withheld.summary).toBeNull();
-    expect(withheld.summaryWithheldReason).toContain('SUBSTANCE_USE');
+    // Withheld: the field is null, the error list says why, and the rest of the query answers.
+    const withheld = async () => t.gql(CASE_INTERACTIONS, { id: w.caseId }, { token: await t.tokenFor(supervisor.id) });
+    const denied = await withheld();
+    const node = (denied.data as any).node.interactions.edges[0].node;
+    expect(node.summary).toBeNull();
+    expect(node.summaryWithheldReason).toContain('SUBSTANCE_USE');
+    expect(denied.errors).toEqual([expect.objectContaining({ path: expect.arrayContaining(['summary']), extensions: { code: 'FORBIDDEN' } })]);
+    expect(denied.errors?.[0]?.message).toContain('SUBSTANCE_USE');
+    // The client's consent to share that category with the supervisor's organization opens it;
+    // revoking the consent closes it again on the next request.
+    const consent = await prisma.consent.create({
+      data: { clientId: w.client.id, category: 'SUBSTANCE_USE', granteeOrganizationId: w.org.id, recordedById: supervisor.id },
+    });
+    expect(await read(supervisor.id)).toMatchObject({ summary: 'Disclosed relapse', summaryWithheldReason: null });
+    await prisma.consent.update({ where: { id: consent.id }, data: { status: 'REVOKED', revokedAt: new Date() } });
+    expect((await withheld()).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const clinician = await createStaff(w.org.id, { roles: ['PHYSICIAN'], discipline: 'MEDICAL' });
     await prisma.breakGlassGrant.create({ data: { staffId: clinician.id, clientId: w.client.id, reason: 'Overdose in ED', expiresAt: new Date(Date.now() + HOUR) } });
     expect(await read(clinician.id)).toMatchObject({ summary: 'Disclosed relapse' });
@@ -311,12 +324,13 @@ describe('batched reads', () => {
     for (const token of [w.token, await t.tokenFor(supervisor.id)]) {
       const small = await countStatements(() => t.gql(PAGE, { id: w.caseId, first: 3 }, { token }));
       const large = await countStatements(() => t.gql(PAGE, { id: w.caseId, first: 30 }, { token }));
-      const edges = expectData<any>(large.result).node.interactions.edges;
+      const edges = (large.result.data as any).node.interactions.edges;
       expect(edges).toHaveLength(30);
       expect(requestStatements(large.statements)).toBe(requestStatements(small.statements));
       expect(requestStatements(large.statements)).toBeLessThanOrEqual(10);
     }
-    const asSupervisor: any = expectData(await t.gql(PAGE, { id: w.caseId, first: 30 }, { token: await t.tokenFor(supervisor.id) }));
-    expect(asSupervisor.node.interactions.edges.every((e: any) => e.node.summary === null && e.node.summaryWithheldReason)).toBe(true);
+    const asSupervisor = await t.gql(PAGE, { id: w.caseId, first: 30 }, { token: await t.tokenFor(supervisor.id) });
+    expect((asSupervisor.data as any).node.interactions.edges.every((e: any) => e.node.summary === null && e.node.summaryWithheldReason)).toBe(true);
+    expect(asSupervisor.errors).toHaveLength(30);
   });
 });

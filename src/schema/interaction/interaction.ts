@@ -19,6 +19,7 @@ import { commonErrors } from '../errors.js';
 import { Provider } from '../provider/provider.js';
 import { StaffMember } from '../staff/staff.js';
 import { viewerOf } from '../viewer.js';
+import { ForbiddenError } from '../../errors.js';
 
 /**
  * One clock per request for the summary decision's selection: Pothos computes a field's
@@ -48,10 +49,14 @@ export const Interaction = builder.prismaNode('Interaction', {
     }),
     summary: t.string({
       nullable: true,
-      description: 'null when the viewer may not read a RESTRICTED summary (see summaryWithheldReason)',
+      description: 'null, with a FORBIDDEN error naming the reason, when the viewer may not read a RESTRICTED summary',
       select: (_args, ctx) => ({ summary: true, ...summaryAccessSelect(viewerOf(ctx), requestTime(ctx)) }),
-      resolve: (interaction, _args, ctx) =>
-        restrictedSummaryAccess(viewerOf(ctx), interaction).visible ? interaction.summary : null,
+      resolve: (interaction, _args, ctx) => {
+        const access = restrictedSummaryAccess(viewerOf(ctx), interaction);
+        // Thrown, not returned: the rest of the query still answers, the error list says why.
+        if (!access.visible) throw new ForbiddenError(access.reason);
+        return interaction.summary;
+      },
     }),
     summaryWithheldReason: t.string({
       nullable: true,
