@@ -1,6 +1,7 @@
 // Entry point: read the configuration, start the app, stop it cleanly on a signal.
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './env.js';
+import { demoTokens } from './auth/dev-tokens.js';
 
 let config;
 try {
@@ -15,7 +16,13 @@ try {
 
 const app = buildApp(config);
 try {
-  await app.start();
+  const running = await app.start();
+  if (config.env === 'development' && config.jwt.secret) {
+    for (const { email, token } of await demoTokens(config.jwt.secret)) {
+      app.log.info({ email }, `development token for ${email} (12 h): ${token}`);
+    }
+    app.log.info(`try: curl -s ${running.url} -H "authorization: Bearer <token>" -H 'content-type: application/json' -d '{"query":"{ me { name } clients(first: 3) { edges { node { name } } } }"}'`);
+  }
 } catch (error) {
   app.log.fatal({ err: error }, 'Casegraph could not start');
   process.exit(1);
