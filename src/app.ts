@@ -1,9 +1,10 @@
-// buildApp(config) -> { start, stop }: the HTTP server (GraphQL, GraphiQL, health) and the
-// graphql-ws server on one port, over the configured or the embedded database.
+// buildApp(config) -> { start, stop }: the HTTP server (GraphQL, GraphiQL, health, server-sent
+// events) and the graphql-ws server on one port, over the configured or the embedded database,
+// with the real-time layer (outbox relay, escalation and retention sweeps, src/realtime/).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier } from './auth/tokens.js';
-import { closeDatabase, openDatabase } from './db.js';
+import { closeDatabase, openDatabase, prisma } from './db.js';
 import { resolveDatabase, type ResolvedDatabase } from './db/resolve.js';
 import type { Config } from './env.js';
 import { createHealthHandler } from './http/health.js';
@@ -11,6 +12,10 @@ import { attachWebSocketServer } from './http/websocket.js';
 import { createYogaServer } from './http/yoga.js';
 import { createLogger, type Logger } from './logger.js';
 import { createPubSubHandle, type PubSubHandle } from './pubsub.js';
+import { useRealtime } from './realtime/plugin.js';
+import { createRealtime, type RealtimeRuntime } from './realtime/runtime.js';
+import { useServerSentEvents } from './realtime/sse.js';
+import { isDatabaseEmpty, seedDemo } from './seed/seed.js';
 
 export interface RunningApp {
   url: string;
@@ -23,11 +28,17 @@ export interface App {
   start(port?: number): Promise<RunningApp>;
   stop(): Promise<void>;
   readonly log: Logger;
+  /** The real-time layer once started (tests and benchmarks read its stats). */
+  readonly realtime: RealtimeRuntime | undefined;
+  /** Open websockets once started. */
+  readonly socketCount: number;
 }
 
 export function buildApp(config: Config, options: { log?: Logger } = {}): App {
   const log = options.log ?? createLogger(config.logLevel);
   const stops: Array<() => Promise<void>> = [];
+  let realtime: RealtimeRuntime | undefined;
+  let sockets: ReturnType<typeof attachWebSocketServer> | undefined;
 
   async function stop(): Promise<void> {
     // In reverse order of start: sockets and HTTP first, the database last.
@@ -41,11 +52,25 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
     try {
       const database = await resolveDatabase(config, log);
       stops.push(database.stop);
-      openDatabase({ url: database.url, poolMax: database.poolMax });
+      const prisma = openDatabase({ url: database.url, poolMax: database.poolMax });
       stops.push(closeDatabase);
+      // A newcomer's first `npm start` shows data at once.
+      if (database.kind === 'embedded' && config.seedDemo && (await isDatabaseEmpty(prisma))) {
+        const summary = await seedDemo(prisma);
+        log.info({ clients: summary.client }, 'loaded the demo data set into the empty embedded database');
+      }
 
-      const pubsub = createPubSubHandle(config.redisUrl);
+      // Instances of one database share Redis channels; other databases (test runs) do not.
+      const [{ name }] = await prisma.$queryRawUnsafe<[{ name: string }]>('SELECT current_database() AS name');
+      const pubsub = createPubSubHandle(config.redisUrl, { namespace: name, log });
       stops.push(pubsub.close);
+      realtime = createRealtime({
+        config: config.realtime,
+        log,
+        transport: pubsub.transport,
+        // PGlite serves one connection at a time: the relay then shares Prisma's and polls.
+        sessionUrl: database.kind === 'postgresql' ? database.url : null,
+      });
 
       const verifyToken = createTokenVerifier(config.jwt);
       const yoga = createYogaServer({
@@ -53,6 +78,8 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         pubsub: pubsub.pubsub,
         verifyToken,
         graphiql: config.env === 'development',
+        // Same subscriptions and Authorization header over SSE at /graphql/stream.
+        plugins: [useServerSentEvents(verifyToken), useRealtime(realtime)],
       });
       const health = createHealthHandler(pubsub);
       const server: Server = createServer(async (req, res) => {
@@ -61,17 +88,30 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         // with the @whatwg-node versions yoga 5.24 pulls in.
         await yoga.requestListener(req, res);
       });
-      const sockets = attachWebSocketServer({ server, yoga, verifyToken, log });
+      const socketServer = attachWebSocketServer({
+        server,
+        yoga,
+        verifyToken,
+        log,
+        keepAliveMs: config.realtime.wsKeepAliveMs,
+        maxBufferedBytes: config.realtime.wsMaxBufferedBytes,
+        staffRecheckMs: config.realtime.wsStaffRecheckMs,
+        drainMs: config.realtime.shutdownDrainMs,
+      });
+      sockets = socketServer;
 
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, config.host, () => resolve());
       });
       stops.push(async () => {
-        await sockets.close();
+        await socketServer.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       });
+      // Stopped first: no new events while sockets drain.
+      realtime.start();
+      stops.push(() => realtime!.stop());
 
       const actualPort = (server.address() as AddressInfo).port;
       const running: RunningApp = {
@@ -91,5 +131,15 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
     }
   }
 
-  return { start, stop, log };
+  return {
+    start,
+    stop,
+    log,
+    get realtime() {
+      return realtime;
+    },
+    get socketCount() {
+      return sockets?.socketCount ?? 0;
+    },
+  };
 }

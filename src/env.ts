@@ -39,6 +39,19 @@ const EnvSchema = z
     JWT_ISSUER: z.preprocess(emptyAsUndefined, z.string().optional()),
     JWT_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Real-time delivery (src/realtime/): outbox relay, escalation, retention, sockets. */
+    RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+    RELAY_GAP_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+    RELAY_GAP_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+    RELAY_LEADER_RETRY_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+    OUTBOX_RETENTION_DAYS: z.coerce.number().min(0.0001).max(3650).default(30),
+    OUTBOX_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+    ESCALATION_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
+    WS_KEEPALIVE_MS: z.coerce.number().int().min(0).max(600_000).default(12_000),
+    WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+    WS_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).default(1000),
+    WS_STAFF_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
     /** Seed a small demo data set into an empty embedded database. */
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })
@@ -68,6 +81,25 @@ export interface Config {
   jwt: { secret: string | undefined; jwksUrl: string | undefined; issuer?: string; audience?: string };
   logLevel: Env['LOG_LEVEL'];
   seedDemo: boolean;
+  realtime: RealtimeConfig;
+}
+
+export interface RealtimeConfig {
+  /** Fallback outbox poll when no NOTIFY wakes the relay. */
+  relayPollMs: number;
+  /** How long an id gap must stay open before the relay looks at who could still fill it. */
+  relayGapGraceMs: number;
+  /** Longest an outbox id may stay uncommitted; also the relay's restart look-back. */
+  relayGapTimeoutMs: number;
+  relayLeaderRetryMs: number;
+  outboxRetentionDays: number;
+  outboxPruneIntervalMs: number;
+  escalationPollMs: number;
+  wsKeepAliveMs: number;
+  wsMaxBufferedBytes: number;
+  wsMaxQueuedEvents: number;
+  wsStaffRecheckMs: number;
+  shutdownDrainMs: number;
 }
 
 export class ConfigError extends Error {
@@ -106,5 +138,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO,
+    realtime: {
+      relayPollMs: env.RELAY_POLL_MS,
+      relayGapGraceMs: env.RELAY_GAP_GRACE_MS,
+      relayGapTimeoutMs: env.RELAY_GAP_TIMEOUT_MS,
+      relayLeaderRetryMs: env.RELAY_LEADER_RETRY_MS,
+      outboxRetentionDays: env.OUTBOX_RETENTION_DAYS,
+      outboxPruneIntervalMs: env.OUTBOX_PRUNE_INTERVAL_MS,
+      escalationPollMs: env.ESCALATION_POLL_MS,
+      wsKeepAliveMs: env.WS_KEEPALIVE_MS,
+      wsMaxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+      wsMaxQueuedEvents: env.WS_MAX_QUEUED_EVENTS,
+      wsStaffRecheckMs: env.WS_STAFF_RECHECK_MS,
+      shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
+    },
   };
 }

@@ -24,6 +24,7 @@ import './access/access.js';
 import './approval/approval.js';
 import './admin/admin.js';
 import './reports/reports.js';
+import './realtime/realtime.js';
 
 export const schema = builder.toSchema();
 

@@ -1,6 +1,6 @@
 // Every mutation runs through here: one transaction holding the change, its AuditEvent and
 // its DomainEvent (outbox), so a failed mutation leaves no row, audit record or event behind.
-// Events are published to the pub/sub only after the commit.
+// Events are published to the pub/sub only after the commit, by the outbox relay.
 import type { Context } from '../../context.js';
 import { Prisma, prisma } from '../../db.js';
 import type { AuditAction } from '../../generated/prisma/enums.js';
@@ -8,6 +8,7 @@ import type { DomainEventMessage } from '../../pubsub.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { viewerOf } from '../../schema/viewer.js';
 import { NotFoundError } from '../../errors.js';
+import { outboxCommitted } from '../../realtime/wake.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -90,14 +91,9 @@ export async function runMutation<T>(
     }
     throw error;
   });
-  for (const message of messages) {
-    try {
-      ctx.pubsub.publish('event', message.topic, message);
-    } catch (error) {
-      // The outbox row is committed; live delivery is best effort here.
-      ctx.log.warn({ err: error, topic: message.topic }, 'could not publish a domain event');
-    }
-  }
+  // Committed: the outbox relay publishes the rows, in id order, to every instance
+  // (src/realtime/relay.ts). Publishing here as well would race it and break the order.
+  if (messages.length > 0) outboxCommitted();
   return result;
 }
 

@@ -1,0 +1,241 @@
+// The payload types of the subscriptions. Each event carries its outbox id (eventId: pass the
+// last one received as afterEventId to resume), kind, time and actor, and the node it is about,
+// loaded through the same access filter as queries (null if no longer visible). Loads are
+// memoized per event, subscriber and selection, so a fan-out to many subscribers of one staff
+// member asking the same fields costs one query (src/realtime/memo.ts).
+import { prisma } from '../../db.js';
+import { caseWhere, staffWhere } from '../../auth/access.js';
+import { crisisWhere } from '../../services/crises.js';
+import { carePlanWhere } from '../../services/care-plans/shared.js';
+import { followUpWhere } from '../../services/follow-ups.js';
+import { referralWhere } from '../../services/referrals.js';
+import { taskWhere } from '../../services/tasks.js';
+import { builder } from '../../builder.js';
+import { memo } from '../../realtime/memo.js';
+import { idIn } from '../../realtime/visibility.js';
+import {
+  CrisisCategoryEnum,
+  CrisisSeverityEnum,
+  CrisisStatusEnum,
+  GoalAchievementStatusEnum,
+  ReferralStatusEnum,
+} from '../enums.js';
+import { WorkQueueItemKindEnum } from '../staff/me.js';
+import type { LiveEvent } from './live.js';
+
+/** Loads a node for one delivery, shared by deliveries of the same event, viewer and selection. */
+function load<T>(live: LiveEvent, model: string, id: string | null, query: object, find: () => Promise<T | null>): Promise<T | null> {
+  if (!id) return Promise.resolve(null);
+  return memo(`node:${model}:${live.event.id}:${live.viewer.id}:${id}:${JSON.stringify(query)}`, find);
+}
+
+const payloadOf = (live: LiveEvent) => live.event.payload;
+const stringIn = (live: LiveEvent, key: string) => idIn(payloadOf(live), key);
+
+export const LiveEventInterface = builder.interfaceRef<LiveEvent>('LiveEvent').implement({
+  description:
+    'Something that happened, delivered live or replayed from the outbox. Events of one subscription arrive in ' +
+    'eventId order, each once; resubscribe with afterEventId = the last eventId received to get what was missed.',
+  fields: (t) => ({
+    eventId: t.id({
+      description: 'Increases across all events (a decimal string: it exceeds 2^53 one day)',
+      resolve: (live) => live.event.id.toString(),
+    }),
+    kind: t.string({ description: 'What happened, e.g. CRISIS_RAISED, REFERRAL_STATUS_CHANGED', resolve: (live) => live.event.kind }),
+    occurredAt: t.field({ type: 'DateTime', resolve: (live) => live.event.occurredAt }),
+    actor: t.prismaField({
+      type: 'StaffMember',
+      nullable: true,
+      description: 'Who did it (null for the system, e.g. an escalation, or a colleague of another organization)',
+      resolve: (query, live) =>
+        load(live, 'StaffMember', live.event.actorId, query, () =>
+          prisma.staffMember.findFirst({ ...query, where: { id: live.event.actorId!, AND: [staffWhere(live.viewer)] } }),
+        ),
+    }),
+  }),
+});
+
+export const CrisisAlertEvent = builder.objectRef<LiveEvent>('CrisisAlertEvent').implement({
+  description: 'A crisis raised, acknowledged, escalated or changing status.',
+  interfaces: [LiveEventInterface],
+  fields: (t) => ({
+    crisis: t.prismaField({
+      type: 'CrisisEvent',
+      nullable: true,
+      resolve: (query, live) =>
+        load(live, 'CrisisEvent', stringIn(live, 'crisisId'), query, () =>
+          prisma.crisisEvent.findFirst({ ...query, where: { id: stringIn(live, 'crisisId')!, AND: [crisisWhere(live.viewer)] } }),
+        ),
+    }),
+    severity: t.field({ type: CrisisSeverityEnum, nullable: true, description: 'At the time of the event', resolve: (live) => stringIn(live, 'severity') as never }),
+    category: t.field({ type: CrisisCategoryEnum, nullable: true, resolve: (live) => stringIn(live, 'category') as never }),
+    status: t.field({ type: CrisisStatusEnum, nullable: true, description: 'At the time of the event', resolve: (live) => stringIn(live, 'status') as never }),
+    escalationCount: t.int({
+      nullable: true,
+      description: 'On CRISIS_ESCALATED: how many times it has been escalated',
+      resolve: (live) => (typeof payloadOf(live).escalationCount === 'number' ? (payloadOf(live).escalationCount as number) : null),
+    }),
+  }),
+});
+
+/** Most specific first: a goal progress event also names its goal and plan. */
+const SUBJECT_KEYS: ReadonlyArray<[key: string, type: string]> = [
+  ['goalProgressId', 'GoalProgress'],
+  ['interventionId', 'Intervention'],
+  ['planReviewId', 'PlanReview'],
+  ['goalId', 'Goal'],
+  ['carePlanId', 'CarePlan'],
+  ['referralId', 'Referral'],
+  ['crisisId', 'CrisisEvent'],
+  ['interactionId', 'Interaction'],
+  ['assessmentId', 'Assessment'],
+  ['taskId', 'Task'],
+  ['followUpId', 'FollowUp'],
+  ['approvalId', 'Approval'],
+  ['transferId', 'CaseTransfer'],
+  ['careTeamMemberId', 'CareTeamMember'],
+];
+
+function subjectOf(live: LiveEvent): { type: string; id: string } | null {
+  for (const [key, type] of SUBJECT_KEYS) {
+    const id = stringIn(live, key);
+    if (id) return { type, id };
+  }
+  return null;
+}
+
+export const CaseUpdateEvent = builder.objectRef<LiveEvent>('CaseUpdateEvent').implement({
+  description: 'Anything on one case: status, team, plan, goal progress, referral, interaction, crisis, task, follow-up.',
+  interfaces: [LiveEventInterface],
+  fields: (t) => ({
+    case: t.prismaField({
+      type: 'Case',
+      nullable: true,
+      resolve: (query, live) =>
+        load(live, 'Case', stringIn(live, 'caseId'), query, () =>
+          prisma.case.findFirst({ ...query, where: { id: stringIn(live, 'caseId')!, AND: [caseWhere(live.viewer)] } }),
+        ),
+    }),
+    subjectId: t.globalID({
+      nullable: true,
+      description: 'The id of what changed, for node(id:) (a Referral, GoalProgress, CrisisEvent...); null when it is the case itself',
+      resolve: (live) => subjectOf(live),
+    }),
+    subjectType: t.string({ nullable: true, description: 'The GraphQL type of subjectId', resolve: (live) => subjectOf(live)?.type ?? null }),
+  }),
+});
+
+export const GoalProgressEvent = builder.objectRef<LiveEvent>('GoalProgressEvent').implement({
+  description: 'A step recorded toward a goal of a care plan.',
+  interfaces: [LiveEventInterface],
+  fields: (t) => ({
+    progress: t.prismaField({
+      type: 'GoalProgress',
+      nullable: true,
+      resolve: (query, live) =>
+        load(live, 'GoalProgress', stringIn(live, 'goalProgressId'), query, () =>
+          prisma.goalProgress.findFirst({
+            ...query,
+            where: { id: stringIn(live, 'goalProgressId')!, goal: { carePlan: carePlanWhere(live.viewer) } },
+          }),
+        ),
+    }),
+    achievementStatus: t.field({
+      type: GoalAchievementStatusEnum,
+      nullable: true,
+      description: "The goal's achievement status after this step",
+      resolve: (live) => stringIn(live, 'achievementStatus') as never,
+    }),
+  }),
+});
+
+export const ReferralStatusEvent = builder.objectRef<LiveEvent>('ReferralStatusEvent').implement({
+  description: 'A referral moved from one status to another.',
+  interfaces: [LiveEventInterface],
+  fields: (t) => ({
+    referral: t.prismaField({
+      type: 'Referral',
+      nullable: true,
+      resolve: (query, live) =>
+        load(live, 'Referral', stringIn(live, 'referralId'), query, () =>
+          prisma.referral.findFirst({ ...query, where: { id: stringIn(live, 'referralId')!, AND: [referralWhere(live.viewer)] } }),
+        ),
+    }),
+    from: t.field({ type: ReferralStatusEnum, nullable: true, resolve: (live) => stringIn(live, 'from') as never }),
+    to: t.field({ type: ReferralStatusEnum, nullable: true, resolve: (live) => stringIn(live, 'to') as never }),
+  }),
+});
+
+export const AssignmentEvent = builder.objectRef<LiveEvent>('AssignmentEvent').implement({
+  description: 'A case, task or follow-up assigned to you, or a change to one (kinds CASE_ASSIGNED, TASK_*, FOLLOW_UP_*).',
+  interfaces: [LiveEventInterface],
+  fields: (t) => ({
+    case: t.prismaField({
+      type: 'Case',
+      nullable: true,
+      resolve: (query, live) =>
+        load(live, 'Case', stringIn(live, 'caseId'), query, () =>
+          prisma.case.findFirst({ ...query, where: { id: stringIn(live, 'caseId')!, AND: [caseWhere(live.viewer)] } }),
+        ),
+    }),
+    task: t.prismaField({
+      type: 'Task',
+      nullable: true,
+      resolve: (query, live) =>
+        load(live, 'Task', stringIn(live, 'taskId'), query, () =>
+          prisma.task.findFirst({ ...query, where: { id: stringIn(live, 'taskId')!, AND: [taskWhere(live.viewer)] } }),
+        ),
+    }),
+    followUp: t.prismaField({
+      type: 'FollowUp',
+      nullable: true,
+      resolve: (query, live) =>
+        load(live, 'FollowUp', stringIn(live, 'followUpId'), query, () =>
+          prisma.followUp.findFirst({ ...query, where: { id: stringIn(live, 'followUpId')!, AND: [followUpWhere(live.viewer)] } }),
+        ),
+    }),
+  }),
+});
+
+export const WorkQueueEvent = builder.objectRef<LiveEvent>('WorkQueueEvent').implement({
+  description: 'Something that just became overdue in your work queue (see StaffMember.workQueue for the current list).',
+  interfaces: [LiveEventInterface],
+  fields: (t) => ({
+    reason: t.field({
+      type: WorkQueueItemKindEnum,
+      resolve: (live) => (live.event.kind === 'CRISIS_ESCALATED' ? 'CRISIS_UNACKNOWLEDGED' : 'REFERRAL_STUCK'),
+    }),
+    dueSince: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: (live) => {
+        const due = stringIn(live, 'dueAt');
+        return due ? new Date(due) : null;
+      },
+    }),
+    case: t.prismaField({
+      type: 'Case',
+      nullable: true,
+      resolve: (query, live) =>
+        load(live, 'Case', stringIn(live, 'caseId'), query, () =>
+          prisma.case.findFirst({ ...query, where: { id: stringIn(live, 'caseId')!, AND: [caseWhere(live.viewer)] } }),
+        ),
+    }),
+    crisis: t.prismaField({
+      type: 'CrisisEvent',
+      nullable: true,
+      resolve: (query, live) =>
+        load(live, 'CrisisEvent', stringIn(live, 'crisisId'), query, () =>
+          prisma.crisisEvent.findFirst({ ...query, where: { id: stringIn(live, 'crisisId')!, AND: [crisisWhere(live.viewer)] } }),
+        ),
+    }),
+    referral: t.prismaField({
+      type: 'Referral',
+      nullable: true,
+      resolve: (query, live) =>
+        load(live, 'Referral', stringIn(live, 'referralId'), query, () =>
+          prisma.referral.findFirst({ ...query, where: { id: stringIn(live, 'referralId')!, AND: [referralWhere(live.viewer)] } }),
+        ),
+    }),
+  }),
+});

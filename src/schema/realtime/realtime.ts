@@ -1,0 +1,233 @@
+// Subscriptions. Each listens only to the id-scoped topics it needs, checks access when it
+// starts (NotFound / FORBIDDEN exactly as the matching query would) and again for every event
+// (live.ts). All take afterEventId: the last eventId received, to get what was missed first.
+// The machinery (relay, streams, transports) is in src/realtime/.
+import type { Viewer } from '../../auth/viewer.js';
+import { caseWhere, findCaseForViewer, findClientForViewer, isClinician } from '../../auth/access.js';
+import { builder } from '../../builder.js';
+import { prisma } from '../../db.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import type { CrisisCategory, CrisisSeverity } from '../../generated/prisma/enums.js';
+import { realtimeTopics, topics } from '../../realtime/topics.js';
+import {
+  caseVisible,
+  crisisInWorkQueue,
+  crisisVisible,
+  followUpVisible,
+  goalProgressVisible,
+  idIn,
+  referralInWorkQueue,
+  referralVisible,
+  taskVisible,
+} from '../../realtime/visibility.js';
+import { Case } from '../case/case.js';
+import { Client } from '../client/client.js';
+import { CrisisCategoryEnum, CrisisSeverityEnum } from '../enums.js';
+import { Organization } from '../organization/organization.js';
+import { Provider } from '../provider/provider.js';
+import { Team } from '../staff/staff.js';
+import { viewerOf } from '../viewer.js';
+import { AssignmentEvent, CaseUpdateEvent, CrisisAlertEvent, GoalProgressEvent, ReferralStatusEvent, WorkQueueEvent } from './events.js';
+import { live, parseEventId, type LiveEvent } from './live.js';
+
+const SEVERITY_RANK: Record<CrisisSeverity, number> = { LOW: 0, MODERATE: 1, HIGH: 2, CRITICAL: 3 };
+
+const CrisisAlertFilter = builder.inputType('CrisisAlertFilter', {
+  fields: (t) => ({
+    organizationId: t.globalID({
+      for: Organization,
+      description: "Default: your organization and those of the cases you may see; another organization's feed is FORBIDDEN",
+    }),
+    teamId: t.globalID({ for: Team, description: 'Crises on cases of this team' }),
+    region: t.string({ description: "Crises of clients in this region" }),
+    minSeverity: t.field({ type: CrisisSeverityEnum, description: 'This severity or higher' }),
+    categories: t.field({ type: [CrisisCategoryEnum], description: 'Any of these categories' }),
+  }),
+});
+
+const ReferralStatusFilter = builder.inputType('ReferralStatusFilter', {
+  fields: (t) => ({
+    caseId: t.globalID({ for: Case }),
+    providerId: t.globalID({ for: Provider }),
+  }),
+});
+
+const AFTER = 'The last eventId you received: the events after it come first (nothing missed, nothing twice)';
+
+function requireClinician(viewer: Viewer, what: string): void {
+  if (!isClinician(viewer)) throw new ForbiddenError(`Only clinical staff receive ${what}`);
+}
+
+/** Organizations whose crisis feed the viewer may follow: their own and those of cases they may see. */
+async function crisisOrganizations(viewer: Viewer): Promise<string[]> {
+  const cases = await prisma.case.findMany({
+    where: { AND: [caseWhere(viewer), { organizationId: { not: viewer.organizationId } }] },
+    select: { organizationId: true },
+    distinct: ['organizationId'],
+  });
+  return [viewer.organizationId, ...cases.map((row) => row.organizationId)];
+}
+
+builder.subscriptionType({
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    crisisAlerts: t.field({
+      type: CrisisAlertEvent,
+      description: 'Crises raised, acknowledged, escalated or changing status, that you may see.',
+      args: { filter: t.arg({ type: CrisisAlertFilter }), afterEventId: t.arg.id({ description: AFTER }) },
+      subscribe: async (_root, args, ctx) => {
+        const viewer = viewerOf(ctx);
+        requireClinician(viewer, 'crisis alerts');
+        const filter = args.filter ?? {};
+        const after = parseEventId(args.afterEventId as string | null | undefined);
+        let organizations = await crisisOrganizations(viewer);
+        if (filter.organizationId) {
+          if (!organizations.includes(filter.organizationId.id)) throw new ForbiddenError("You may not follow this organization's crises");
+          organizations = [filter.organizationId.id];
+        }
+        if (filter.teamId) {
+          const team = await prisma.team.findFirst({
+            where: { id: filter.teamId.id, organizationId: { in: organizations } },
+            select: { organizationId: true },
+          });
+          if (!team) throw new NotFoundError('Team', filter.teamId.id);
+          organizations = [team.organizationId];
+        }
+        const minRank = filter.minSeverity ? SEVERITY_RANK[filter.minSeverity] : 0;
+        const categories = filter.categories?.length ? new Set<CrisisCategory>(filter.categories) : null;
+        return live(ctx, {
+          topics: organizations.map(topics.crisisOrganization),
+          after,
+          accept: (event, current) => {
+            const crisisId = idIn(event.payload, 'crisisId');
+            if (!crisisId || !event.kind.startsWith('CRISIS_')) return false;
+            const severity = idIn(event.payload, 'severity') as CrisisSeverity | null;
+            if (severity && SEVERITY_RANK[severity] < minRank) return false;
+            if (categories && !categories.has(idIn(event.payload, 'category') as CrisisCategory)) return false;
+            return crisisVisible(event, current, crisisId, { teamId: filter.teamId?.id, region: filter.region });
+          },
+        });
+      },
+      resolve: (event: LiveEvent) => event,
+    }),
+
+    caseUpdates: t.field({
+      type: CaseUpdateEvent,
+      description: 'Everything that happens on one case.',
+      args: { caseId: t.arg.globalID({ for: Case, required: true }), afterEventId: t.arg.id({ description: AFTER }) },
+      subscribe: async (_root, args, ctx) => {
+        const viewer = viewerOf(ctx);
+        const after = parseEventId(args.afterEventId as string | null | undefined);
+        const kase = await findCaseForViewer(prisma, viewer, args.caseId.id, { id: true });
+        return live(ctx, { topics: [topics.case(kase.id)], after, accept: (event, current) => caseVisible(event, current, kase.id) });
+      },
+      resolve: (event: LiveEvent) => event,
+    }),
+
+    goalProgress: t.field({
+      type: GoalProgressEvent,
+      description: "Progress recorded on the goals of one case's plans, or of all a client's cases (give one of the two).",
+      args: { caseId: t.arg.globalID({ for: Case }), clientId: t.arg.globalID({ for: Client }), afterEventId: t.arg.id({ description: AFTER }) },
+      subscribe: async (_root, args, ctx) => {
+        const viewer = viewerOf(ctx);
+        const after = parseEventId(args.afterEventId as string | null | undefined);
+        if (!args.caseId === !args.clientId) throw new ValidationError('Give either caseId or clientId', args.caseId ? 'clientId' : 'caseId');
+        const topic = args.caseId
+          ? topics.case((await findCaseForViewer(prisma, viewer, args.caseId.id, { id: true })).id)
+          : topics.client((await findClientForViewer(prisma, viewer, args.clientId!.id, { id: true })).id);
+        return live(ctx, {
+          topics: [topic],
+          after,
+          accept: (event, current) => {
+            const progressId = idIn(event.payload, 'goalProgressId');
+            return event.kind === 'GOAL_PROGRESS_RECORDED' && !!progressId && goalProgressVisible(event, current, progressId);
+          },
+        });
+      },
+      resolve: (event: LiveEvent) => event,
+    }),
+
+    referralStatusChanged: t.field({
+      type: ReferralStatusEvent,
+      description: "Status changes of one case's referrals, or of the referrals to one provider that you may see.",
+      args: { filter: t.arg({ type: ReferralStatusFilter, required: true }), afterEventId: t.arg.id({ description: AFTER }) },
+      subscribe: async (_root, args, ctx) => {
+        const viewer = viewerOf(ctx);
+        const after = parseEventId(args.afterEventId as string | null | undefined);
+        const { caseId, providerId } = args.filter;
+        if (!caseId && !providerId) throw new ValidationError('Give caseId, providerId or both', 'caseId');
+        let topic: string;
+        if (caseId) {
+          topic = topics.case((await findCaseForViewer(prisma, viewer, caseId.id, { id: true })).id);
+        } else {
+          requireClinician(viewer, 'referral updates');
+          const provider = await prisma.provider.findUnique({ where: { id: providerId!.id }, select: { id: true } });
+          if (!provider) throw new NotFoundError('Provider', providerId!.id);
+          topic = topics.provider(provider.id);
+        }
+        return live(ctx, {
+          topics: [topic],
+          after,
+          accept: (event, current) => {
+            const referralId = idIn(event.payload, 'referralId');
+            if (event.kind !== 'REFERRAL_STATUS_CHANGED' || !referralId) return false;
+            if (caseId && providerId && idIn(event.payload, 'providerId') !== providerId.id) return false;
+            return referralVisible(event, current, referralId);
+          },
+        });
+      },
+      resolve: (event: LiveEvent) => event,
+    }),
+
+    myAssignments: t.field({
+      type: AssignmentEvent,
+      description: 'Cases, tasks and follow-ups assigned to you, and changes to them.',
+      args: { afterEventId: t.arg.id({ description: AFTER }) },
+      subscribe: async (_root, args, ctx) => {
+        const viewer = viewerOf(ctx);
+        const after = parseEventId(args.afterEventId as string | null | undefined);
+        return live(ctx, {
+          topics: [topics.staff(viewer.id)],
+          after,
+          accept: (event, current) => {
+            const { payload, kind } = event;
+            const taskId = idIn(payload, 'taskId');
+            const followUpId = idIn(payload, 'followUpId');
+            const caseId = idIn(payload, 'caseId');
+            if (kind.startsWith('TASK_') && taskId) return taskVisible(event, current, taskId);
+            if (kind.startsWith('FOLLOW_UP_') && followUpId) return followUpVisible(event, current, followUpId);
+            if (kind === 'CASE_ASSIGNED' && caseId) return caseVisible(event, current, caseId);
+            return false;
+          },
+        });
+      },
+      resolve: (event: LiveEvent) => event,
+    }),
+
+    workQueue: t.field({
+      type: WorkQueueEvent,
+      description:
+        'Items of your work queue as they become overdue: crises left unacknowledged past their escalation time ' +
+        '(escalated to supervisors) and referrals stuck in SENT past their expected response.',
+      args: { afterEventId: t.arg.id({ description: AFTER }) },
+      subscribe: async (_root, args, ctx) => {
+        const viewer = viewerOf(ctx);
+        requireClinician(viewer, 'a work queue');
+        const after = parseEventId(args.afterEventId as string | null | undefined);
+        const organizations = await crisisOrganizations(viewer);
+        return live(ctx, {
+          topics: organizations.flatMap((id) => [topics.crisisOrganization(id), realtimeTopics.workQueue(id)]),
+          after,
+          accept: (event, current) => {
+            const crisisId = idIn(event.payload, 'crisisId');
+            const referralId = idIn(event.payload, 'referralId');
+            if (event.kind === 'CRISIS_ESCALATED' && crisisId) return crisisInWorkQueue(event, current, crisisId);
+            if (event.kind === 'REFERRAL_STUCK' && referralId) return referralInWorkQueue(event, current, referralId);
+            return false;
+          },
+        });
+      },
+      resolve: (event: LiveEvent) => event,
+    }),
+  }),
+});
