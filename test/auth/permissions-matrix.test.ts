@@ -1,5 +1,6 @@
-// The permissions matrix: for each role x relation to a case x kind of operation, the expected
-// allow or deny, generated from ONE policy table and run against the real server.
+// The permissions matrix: for each role x relation to a case x kind of operation (list, node,
+// nested field, mutation, subscription), the expected allow or deny, generated from ONE policy
+// table and run against the real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../../src/db.js';
 import type { StaffRole } from '../../src/generated/prisma/enums.js';
@@ -9,7 +10,7 @@ import { createCase, createClient, createOrganization, createStaff, globalId } f
 const ROLES: StaffRole[] = ['CASE_MANAGER', 'NURSE', 'SUPERVISOR', 'ANALYST', 'COMPLIANCE_OFFICER', 'ADMIN'];
 const RELATIONS = ['careTeam', 'sameTeam', 'sameOrg', 'otherOrg', 'breakGlass', 'none'] as const;
 type Relation = (typeof RELATIONS)[number];
-const OPERATIONS = ['list', 'node', 'nestedField', 'mutation'] as const;
+const OPERATIONS = ['list', 'node', 'nestedField', 'mutation', 'subscription'] as const;
 
 const CLINICAL: StaffRole[] = ['CASE_MANAGER', 'NURSE', 'SUPERVISOR'];
 
@@ -46,7 +47,30 @@ async function arrange(role: StaffRole, relation: Relation) {
   // `none`: same organization's directory is not enough for a non-clinician; for clinicians
   // "none" means another organization with no grant.
   if (relation === 'none') await prisma.staffMember.update({ where: { id: viewer.id }, data: { organizationId: (await createOrganization()).id } });
+  // One event already in the case's outbox: a subscriber replaying from the start gets it
+  // if, and only if, it may see the case.
+  await prisma.domainEvent.create({ data: { topic: `case:${kase.id}`, kind: 'CASE_STATUS_CHANGED', payload: { caseId: kase.id } } });
   return { kase, client, token: await t.tokenFor(viewer.id) };
+}
+
+function subscribeToCase(caseId: string, token: string): Promise<'allow' | 'deny'> {
+  return new Promise((resolve, reject) => {
+    const ws = t.wsClient(token);
+    const timer = setTimeout(() => reject(new Error('caseUpdates neither delivered nor refused within 15 s')), 15_000);
+    const settle = (outcome: 'allow' | 'deny') => {
+      clearTimeout(timer);
+      void ws.dispose();
+      resolve(outcome);
+    };
+    ws.subscribe(
+      { query: 'subscription($id: ID!) { caseUpdates(caseId: $id, afterEventId: "0") { kind case { id } } }', variables: { id: caseId } },
+      {
+        next: (result: any) => settle(result.errors?.length || !result.data?.caseUpdates?.case ? 'deny' : 'allow'),
+        error: () => settle('deny'),
+        complete: () => settle('deny'),
+      },
+    );
+  });
 }
 
 async function attempt(operation: (typeof OPERATIONS)[number], kase: { id: string }, client: { id: string }, token: string): Promise<'allow' | 'deny'> {
@@ -74,6 +98,8 @@ async function attempt(operation: (typeof OPERATIONS)[number], kase: { id: strin
       expect(r.data?.changeCaseStatus?.__typename === 'Case').toBe(changed);
       return changed ? 'allow' : 'deny';
     }
+    case 'subscription':
+      return subscribeToCase(caseId, token);
   }
 }
 
