@@ -25,6 +25,7 @@ import './approval/approval.js';
 import './admin/admin.js';
 import './reports/reports.js';
 import './realtime/realtime.js';
+import './realtime/compliance.js';
 
 export const schema = builder.toSchema();
 
