@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded.js';
 import { applyMigrations } from '../src/db/migrations.js';
+import { describeUrl, oneLine } from './cli.js';
 
 async function main(): Promise<void> {
   let embedded: EmbeddedPostgres | undefined;
@@ -26,18 +27,3 @@ main().catch((error: unknown) => {
   console.error(`db:migrate: ${oneLine(error)}`);
   process.exitCode = 1;
 });
-
-/** One line for the terminal; the whole error (engine trace, cause) with DEBUG set. */
-function oneLine(error: unknown): string {
-  if (process.env.DEBUG) return error instanceof Error ? (error.stack ?? error.message) : String(error);
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  const line = (message.split('\n').find((l) => l.trim()) ?? 'unknown error').trim();
-  return `${typeof code === 'string' && !line.includes(code) ? `${code} ` : ''}${line} (DEBUG=1 for details)`;
-}
-
-/** host:port/database, without credentials. */
-function describeUrl(url: string): string {
-  const u = new URL(url);
-  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
-}

@@ -5,6 +5,7 @@
 // Exit code 0 (also when there is nothing to migrate), 1 on error, 2 on bad usage.
 import { relative } from 'node:path';
 import { createMigration, DEFAULT_SERVER_URL } from '../src/db/migrations.js';
+import { describeUrl, oneLine } from './cli.js';
 
 async function main(): Promise<void> {
   const name = process.argv.slice(2).join(' ').trim();
@@ -26,18 +27,3 @@ main().catch((error: unknown) => {
   console.error(`db:migration: ${oneLine(error)}`);
   process.exitCode = 1;
 });
-
-/** One line for the terminal; the whole error (engine trace, cause) with DEBUG set. */
-function oneLine(error: unknown): string {
-  if (process.env.DEBUG) return error instanceof Error ? (error.stack ?? error.message) : String(error);
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  const line = (message.split('\n').find((l) => l.trim()) ?? 'unknown error').trim();
-  return `${typeof code === 'string' && !line.includes(code) ? `${code} ` : ''}${line} (DEBUG=1 for details)`;
-}
-
-/** host:port/database, without credentials. */
-function describeUrl(url: string): string {
-  const u = new URL(url);
-  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
-}

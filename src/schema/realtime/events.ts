@@ -32,6 +32,20 @@ function load<T>(live: LiveEvent, model: string, id: string | null, query: objec
 const payloadOf = (live: LiveEvent) => live.event.payload;
 const stringIn = (live: LiveEvent, key: string) => idIn(payloadOf(live), key);
 
+// The nodes several event types carry, each loaded through its access filter.
+const loadCase = (query: object, live: LiveEvent) =>
+  load(live, 'Case', stringIn(live, 'caseId'), query, () =>
+    prisma.case.findFirst({ ...query, where: { id: stringIn(live, 'caseId')!, AND: [caseWhere(live.viewer)] } }),
+  );
+const loadReferral = (query: object, live: LiveEvent) =>
+  load(live, 'Referral', stringIn(live, 'referralId'), query, () =>
+    prisma.referral.findFirst({ ...query, where: { id: stringIn(live, 'referralId')!, AND: [referralWhere(live.viewer)] } }),
+  );
+const loadCrisis = (query: object, live: LiveEvent) =>
+  load(live, 'CrisisEvent', stringIn(live, 'crisisId'), query, () =>
+    prisma.crisisEvent.findFirst({ ...query, where: { id: stringIn(live, 'crisisId')!, AND: [crisisWhere(live.viewer)] } }),
+  );
+
 export const LiveEventInterface = builder.interfaceRef<LiveEvent>('LiveEvent').implement({
   description:
     'Something that happened, delivered live or replayed from the outbox. Events of one subscription arrive in ' +
@@ -62,10 +76,7 @@ export const CrisisAlertEvent = builder.objectRef<LiveEvent>('CrisisAlertEvent')
     crisis: t.prismaField({
       type: 'CrisisEvent',
       nullable: true,
-      resolve: (query, live) =>
-        load(live, 'CrisisEvent', stringIn(live, 'crisisId'), query, () =>
-          prisma.crisisEvent.findFirst({ ...query, where: { id: stringIn(live, 'crisisId')!, AND: [crisisWhere(live.viewer)] } }),
-        ),
+      resolve: loadCrisis,
     }),
     severity: t.field({ type: CrisisSeverityEnum, nullable: true, description: 'At the time of the event', resolve: (live) => stringIn(live, 'severity') as never }),
     category: t.field({ type: CrisisCategoryEnum, nullable: true, resolve: (live) => stringIn(live, 'category') as never }),
@@ -111,10 +122,7 @@ export const CaseUpdateEvent = builder.objectRef<LiveEvent>('CaseUpdateEvent').i
     case: t.prismaField({
       type: 'Case',
       nullable: true,
-      resolve: (query, live) =>
-        load(live, 'Case', stringIn(live, 'caseId'), query, () =>
-          prisma.case.findFirst({ ...query, where: { id: stringIn(live, 'caseId')!, AND: [caseWhere(live.viewer)] } }),
-        ),
+      resolve: loadCase,
     }),
     subjectId: t.globalID({
       nullable: true,
@@ -156,10 +164,7 @@ export const ReferralStatusEvent = builder.objectRef<LiveEvent>('ReferralStatusE
     referral: t.prismaField({
       type: 'Referral',
       nullable: true,
-      resolve: (query, live) =>
-        load(live, 'Referral', stringIn(live, 'referralId'), query, () =>
-          prisma.referral.findFirst({ ...query, where: { id: stringIn(live, 'referralId')!, AND: [referralWhere(live.viewer)] } }),
-        ),
+      resolve: loadReferral,
     }),
     from: t.field({ type: ReferralStatusEnum, nullable: true, resolve: (live) => stringIn(live, 'from') as never }),
     to: t.field({ type: ReferralStatusEnum, nullable: true, resolve: (live) => stringIn(live, 'to') as never }),
@@ -173,10 +178,7 @@ export const AssignmentEvent = builder.objectRef<LiveEvent>('AssignmentEvent').i
     case: t.prismaField({
       type: 'Case',
       nullable: true,
-      resolve: (query, live) =>
-        load(live, 'Case', stringIn(live, 'caseId'), query, () =>
-          prisma.case.findFirst({ ...query, where: { id: stringIn(live, 'caseId')!, AND: [caseWhere(live.viewer)] } }),
-        ),
+      resolve: loadCase,
     }),
     task: t.prismaField({
       type: 'Task',
@@ -216,26 +218,17 @@ export const WorkQueueEvent = builder.objectRef<LiveEvent>('WorkQueueEvent').imp
     case: t.prismaField({
       type: 'Case',
       nullable: true,
-      resolve: (query, live) =>
-        load(live, 'Case', stringIn(live, 'caseId'), query, () =>
-          prisma.case.findFirst({ ...query, where: { id: stringIn(live, 'caseId')!, AND: [caseWhere(live.viewer)] } }),
-        ),
+      resolve: loadCase,
     }),
     crisis: t.prismaField({
       type: 'CrisisEvent',
       nullable: true,
-      resolve: (query, live) =>
-        load(live, 'CrisisEvent', stringIn(live, 'crisisId'), query, () =>
-          prisma.crisisEvent.findFirst({ ...query, where: { id: stringIn(live, 'crisisId')!, AND: [crisisWhere(live.viewer)] } }),
-        ),
+      resolve: loadCrisis,
     }),
     referral: t.prismaField({
       type: 'Referral',
       nullable: true,
-      resolve: (query, live) =>
-        load(live, 'Referral', stringIn(live, 'referralId'), query, () =>
-          prisma.referral.findFirst({ ...query, where: { id: stringIn(live, 'referralId')!, AND: [referralWhere(live.viewer)] } }),
-        ),
+      resolve: loadReferral,
     }),
   }),
 });
