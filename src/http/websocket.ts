@@ -18,6 +18,7 @@ import { prisma } from '../db.js';
 import type { Logger } from '../logger.js';
 import { CLOSE_FORBIDDEN, CLOSE_SLOW_CONSUMER, type RealtimeConnection } from '../realtime/connection.js';
 import type { EventStream } from '../realtime/stream.js';
+import { closeDeactivated } from './staff-recheck.js';
 import { requestIdOf, type CasegraphYoga } from './yoga.js';
 
 export const CLOSE_UNAUTHORIZED = 4401;
@@ -147,25 +148,13 @@ export function attachWebSocketServer(options: WebSocketOptions) {
     options.keepAliveMs ?? 12_000,
   );
 
-  // An idle socket sees no event that would notice a deactivation: look for them periodically.
-  const recheck = setInterval(() => void closeDeactivated(), options.staffRecheckMs ?? 60_000);
+  const recheck = setInterval(() => {
+    closeDeactivated(states.values(), async (ids) => {
+      const active = await prisma.staffMember.findMany({ where: { id: { in: ids }, active: true }, select: { id: true } });
+      return new Set(active.map((staff) => staff.id));
+    }).catch((error: unknown) => log.warn({ err: error }, 'could not recheck websocket staff members'));
+  }, options.staffRecheckMs ?? 60_000);
   recheck.unref();
-  async function closeDeactivated(): Promise<void> {
-    const staffIds = new Set<string>();
-    for (const state of states.values()) if (state.viewer) staffIds.add(state.viewer.id);
-    if (staffIds.size === 0) return;
-    try {
-      const active = await prisma.staffMember.findMany({ where: { id: { in: [...staffIds] }, active: true }, select: { id: true } });
-      const stillActive = new Set(active.map((staff) => staff.id));
-      for (const state of states.values()) {
-        if (state.viewer && !stillActive.has(state.viewer.id)) {
-          state.connection.close(CLOSE_FORBIDDEN, 'The staff member is no longer active');
-        }
-      }
-    } catch (error) {
-      log.warn({ err: error }, 'could not recheck websocket staff members');
-    }
-  }
 
   /** Waits until the sockets' streams and send buffers are empty, or `ms` passed. */
   async function drain(ms: number): Promise<void> {
