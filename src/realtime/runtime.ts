@@ -1,5 +1,5 @@
 // The real-time layer of one app instance: fan-out hub, outbox relay, the sweeps (escalation,
-// stuck referrals, retention) and the streams of its subscribers. app.ts starts and stops it;
+// overdue work, retention) and the streams of its subscribers. app.ts starts and stops it;
 // resolvers reach it through the context (plugin.ts).
 import type { RealtimeConfig } from '../env.js';
 import type { Logger } from '../logger.js';
@@ -7,7 +7,7 @@ import { createAuditBatcher } from './audit.js';
 import { CLOSE_SLOW_CONSUMER, type RealtimeConnection } from './connection.js';
 import { escalateDueCrises } from './escalation.js';
 import { Hub } from './hub.js';
-import { announceStuckReferrals } from './overdue-referrals.js';
+import { announceOverdue } from './overdue.js';
 import { every } from './periodic.js';
 import { createRelay } from './relay.js';
 import { pruneOutbox } from './retention.js';
@@ -44,8 +44,8 @@ export function createRealtime(options: RealtimeOptions) {
       }
       return ids;
     },
-    async stuckReferrals(): Promise<bigint[]> {
-      const ids = await announceStuckReferrals(config.outboxRetentionDays);
+    async overdue(): Promise<bigint[]> {
+      const ids = await announceOverdue(config.outboxRetentionDays);
       if (ids.length > 0) outboxCommitted();
       return ids;
     },
@@ -94,7 +94,7 @@ export function createRealtime(options: RealtimeOptions) {
       relay.start();
       jobs = [
         every(config.escalationPollMs, 'crisis escalation', log, sweeps.escalation),
-        every(config.escalationPollMs, 'stuck referral sweep', log, sweeps.stuckReferrals),
+        every(config.escalationPollMs, 'overdue work sweep', log, sweeps.overdue),
         every(config.outboxPruneIntervalMs, 'outbox retention', log, sweeps.retention),
       ];
     },

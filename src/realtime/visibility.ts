@@ -1,7 +1,7 @@
 // Whether a subscriber may receive an event: the thing it is about must be visible to them now,
 // through the same where-filters the queries use (a subscriber never receives what it could
 // not query). Each answer is memoized per event and staff member (memo.ts).
-import { caseWhere, isSupervisor } from '../auth/access.js';
+import { caseWhere } from '../auth/access.js';
 import type { Viewer } from '../auth/viewer.js';
 import { prisma, type Prisma } from '../db.js';
 import { crisisWhere } from '../services/crises.js';
@@ -9,10 +9,9 @@ import { carePlanWhere } from '../services/care-plans/shared.js';
 import { followUpWhere } from '../services/follow-ups.js';
 import { referralWhere } from '../services/referrals.js';
 import { taskWhere } from '../services/tasks.js';
+import { workQueueScope, type WorkQueueKind } from '../services/work-queue.js';
 import type { OutboxEvent } from './event.js';
 import { memo } from './memo.js';
-
-const NOTHING = { id: { in: [] as string[] } };
 
 export const idIn = (payload: Record<string, unknown>, key: string): string | null => {
   const value = payload[key];
@@ -72,29 +71,36 @@ export function followUpVisible(event: OutboxEvent, viewer: Viewer, followUpId: 
   );
 }
 
+/** What the announcements on the workQueue feed are about, and the work-queue kind each is. */
+const WORK_QUEUE_EVENTS = {
+  CRISIS_ESCALATED: { subject: 'crisis', key: 'crisisId', reason: 'CRISIS_UNACKNOWLEDGED' },
+  REFERRAL_STUCK: { subject: 'referral', key: 'referralId', reason: 'REFERRAL_STUCK' },
+  FOLLOW_UP_OVERDUE: { subject: 'followUp', key: 'followUpId', reason: 'FOLLOW_UP_OVERDUE' },
+  PLAN_REVIEW_OVERDUE: { subject: 'carePlan', key: 'carePlanId', reason: 'PLAN_REVIEW_OVERDUE' },
+  TASK_OVERDUE: { subject: 'task', key: 'taskId', reason: 'TASK_OVERDUE' },
+} as const satisfies Record<string, { subject: string; key: string; reason: WorkQueueKind }>;
+
+export type WorkQueueSubject = (typeof WORK_QUEUE_EVENTS)[keyof typeof WORK_QUEUE_EVENTS]['subject'];
+
+/** The work item an event announces, or null when it announces none. */
+export function workQueueItemOf(event: OutboxEvent): { subject: WorkQueueSubject; id: string; reason: WorkQueueKind } | null {
+  const spec = (WORK_QUEUE_EVENTS as Record<string, (typeof WORK_QUEUE_EVENTS)[keyof typeof WORK_QUEUE_EVENTS]>)[event.kind];
+  const id = spec ? idIn(event.payload, spec.key) : null;
+  return spec && id ? { subject: spec.subject, id, reason: spec.reason } : null;
+}
+
 /**
- * "Their cases" as the work queue has it (src/services/work-queue.ts): on the active care team,
- * or in the organization of a supervisor; always within what they may see.
+ * Whether an announced work item belongs in this viewer's work queue (the rules of
+ * src/services/work-queue.ts), within what they may see.
  */
-function casesOf(viewer: Viewer): Prisma.CaseWhereInput {
-  const mine: Prisma.CaseWhereInput = { careTeam: { some: { staffId: viewer.id, endedAt: null } } };
-  return { AND: [caseWhere(viewer), isSupervisor(viewer) ? { OR: [mine, { organizationId: viewer.organizationId }] } : mine] };
-}
-
-/** An escalated crisis belongs in the work queue of its case's people and the supervisors. */
-export function crisisInWorkQueue(event: OutboxEvent, viewer: Viewer, crisisId: string): Promise<boolean> {
-  const where: Prisma.CrisisEventWhereInput = {
-    id: crisisId,
-    AND: [
-      crisisWhere(viewer),
-      { OR: [{ case: casesOf(viewer) }, isSupervisor(viewer) ? { caseId: null, organizationId: viewer.organizationId } : NOTHING] },
-    ],
-  };
-  return exists(`queue-crisis:${event.id}:${viewer.id}:${crisisId}`, () => prisma.crisisEvent.count({ where }));
-}
-
-export function referralInWorkQueue(event: OutboxEvent, viewer: Viewer, referralId: string): Promise<boolean> {
-  return exists(`queue-referral:${event.id}:${viewer.id}:${referralId}`, () =>
-    prisma.referral.count({ where: { id: referralId, case: casesOf(viewer) } }),
-  );
+export function inWorkQueue(event: OutboxEvent, viewer: Viewer, subject: WorkQueueSubject, id: string): Promise<boolean> {
+  const scope = workQueueScope(viewer);
+  const count = {
+    crisis: () => prisma.crisisEvent.count({ where: { id, AND: [crisisWhere(viewer), scope.crisis] } }),
+    referral: () => prisma.referral.count({ where: { id, AND: [referralWhere(viewer), scope.referral] } }),
+    followUp: () => prisma.followUp.count({ where: { id, AND: [followUpWhere(viewer), scope.followUp] } }),
+    carePlan: () => prisma.carePlan.count({ where: { id, AND: [carePlanWhere(viewer), scope.carePlan] } }),
+    task: () => prisma.task.count({ where: { id, AND: [taskWhere(viewer), scope.task] } }),
+  }[subject];
+  return exists(`queue-${subject}:${event.id}:${viewer.id}:${id}`, count);
 }

@@ -68,14 +68,39 @@ function casesOf(viewer: Viewer): Prisma.CaseWhereInput {
   return { AND: [caseWhere(viewer), scope] };
 }
 
+/**
+ * Whose work queue an item is in, whether or not it is overdue now: the queries below add the
+ * overdue condition, the live workQueue feed checks each announcement against these.
+ */
+export function workQueueScope(viewer: Viewer) {
+  const supervisor = isSupervisor(viewer);
+  const organizationId = viewer.organizationId;
+  const cases = casesOf(viewer);
+  return {
+    case: cases,
+    crisis: { OR: [{ case: cases }, supervisor ? { caseId: null, organizationId } : NOTHING] } satisfies Prisma.CrisisEventWhereInput,
+    referral: { case: cases } satisfies Prisma.ReferralWhereInput,
+    followUp: {
+      case: caseWhere(viewer),
+      OR: [{ assignedToId: viewer.id }, supervisor ? { case: { organizationId } } : NOTHING],
+    } satisfies Prisma.FollowUpWhereInput,
+    carePlan: { case: cases } satisfies Prisma.CarePlanWhereInput,
+    task: {
+      OR: [
+        { assigneeId: viewer.id },
+        ...(supervisor ? [{ case: { organizationId } }, { caseId: null, assignee: { organizationId } }] : []),
+      ],
+    } satisfies Prisma.TaskWhereInput,
+  };
+}
+
 export async function workQueueFor(viewer: Viewer, options: WorkQueueOptions = {}, db: Db = prisma): Promise<WorkQueueItem[]> {
   const now = options.now ?? new Date();
   const days = options.noContactDays ?? DEFAULT_NO_CONTACT_DAYS;
   const take = Math.min(options.limit ?? DEFAULT_WORK_QUEUE_LIMIT, MAX_WORK_QUEUE_LIMIT);
   const wanted = (kind: WorkQueueKind) => !options.kinds?.length || options.kinds.includes(kind);
-  const supervisor = isSupervisor(viewer);
-  const organizationId = viewer.organizationId;
-  const cases = casesOf(viewer);
+  const scope = workQueueScope(viewer);
+  const cases = scope.case;
   const noContactSince = new Date(now.getTime() - days * DAY_MS);
   const none = Promise.resolve([] as WorkQueueItem[]);
 
@@ -121,11 +146,7 @@ export async function workQueueFor(viewer: Viewer, options: WorkQueueOptions = {
     wanted('CRISIS_UNACKNOWLEDGED')
       ? db.crisisEvent
           .findMany({
-            where: {
-              status: 'OPEN',
-              escalationDueAt: { lt: now },
-              OR: [{ case: cases }, supervisor ? { caseId: null, organizationId } : NOTHING],
-            },
+            where: { status: 'OPEN', escalationDueAt: { lt: now }, AND: [scope.crisis] },
             orderBy: [{ escalationDueAt: 'asc' }, { id: 'asc' }],
             take,
             select: { id: true, caseId: true, escalationDueAt: true },
@@ -143,7 +164,7 @@ export async function workQueueFor(viewer: Viewer, options: WorkQueueOptions = {
     wanted('REFERRAL_STUCK')
       ? db.referral
           .findMany({
-            where: { status: 'SENT', expectedResponseBy: { lt: now }, case: cases },
+            where: { status: 'SENT', expectedResponseBy: { lt: now }, AND: [scope.referral] },
             orderBy: [{ expectedResponseBy: 'asc' }, { id: 'asc' }],
             take,
             select: { id: true, caseId: true, expectedResponseBy: true },
@@ -161,12 +182,7 @@ export async function workQueueFor(viewer: Viewer, options: WorkQueueOptions = {
     wanted('FOLLOW_UP_OVERDUE')
       ? db.followUp
           .findMany({
-            where: {
-              status: 'SCHEDULED',
-              scheduledFor: { lt: now },
-              case: caseWhere(viewer),
-              OR: [{ assignedToId: viewer.id }, supervisor ? { case: { organizationId } } : NOTHING],
-            },
+            where: { status: 'SCHEDULED', scheduledFor: { lt: now }, AND: [scope.followUp] },
             orderBy: [{ scheduledFor: 'asc' }, { id: 'asc' }],
             take,
             select: { id: true, caseId: true, scheduledFor: true },
@@ -184,7 +200,7 @@ export async function workQueueFor(viewer: Viewer, options: WorkQueueOptions = {
     wanted('PLAN_REVIEW_OVERDUE')
       ? db.carePlan
           .findMany({
-            where: { status: 'ACTIVE', nextReviewDue: { lt: now }, case: cases },
+            where: { status: 'ACTIVE', nextReviewDue: { lt: now }, AND: [scope.carePlan] },
             orderBy: [{ nextReviewDue: 'asc' }, { id: 'asc' }],
             take,
             select: { id: true, caseId: true, nextReviewDue: true },
@@ -202,16 +218,7 @@ export async function workQueueFor(viewer: Viewer, options: WorkQueueOptions = {
     wanted('TASK_OVERDUE')
       ? db.task
           .findMany({
-            where: {
-              status: { in: [...OPEN_TASK_STATUSES] },
-              dueAt: { lt: now },
-              OR: [
-                { assigneeId: viewer.id },
-                ...(supervisor
-                  ? [{ case: { organizationId } }, { caseId: null, assignee: { organizationId } }]
-                  : []),
-              ],
-            },
+            where: { status: { in: [...OPEN_TASK_STATUSES] }, dueAt: { lt: now }, AND: [scope.task] },
             orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
             take,
             select: { id: true, caseId: true, dueAt: true },

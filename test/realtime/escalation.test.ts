@@ -1,4 +1,4 @@
-// Escalation of unacknowledged crises and announcement of stuck referrals, with two instances
+// Escalation of unacknowledged crises and announcement of overdue work, with two instances
 // sweeping the same database: each fires exactly once, reaches the work queues of the case's
 // people and the supervisors, and survives a restart (the timer is the row).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => cluster?.stop());
 
-const QUEUE = `subscription { workQueue { eventId kind reason dueSince crisis { id status escalationCount } referral { id status } case { id } } }`;
+const QUEUE = `subscription { workQueue { eventId kind reason dueSince crisis { id status escalationCount } referral { id status } followUp { id } carePlan { id } task { id } case { id } } }`;
 const ALERTS = `subscription { crisisAlerts { eventId kind escalationCount crisis { id } } }`;
 
 async function world() {
@@ -56,7 +56,7 @@ const escalationsOf = (crisisId: string) =>
   prisma.domainEvent.count({ where: { kind: 'CRISIS_ESCALATED', payload: { path: ['crisisId'], equals: crisisId } } });
 
 /** Both instances sweep at once, repeatedly, besides their own timers. */
-async function sweepEverywhere(times: number, sweep: 'escalation' | 'stuckReferrals') {
+async function sweepEverywhere(times: number, sweep: 'escalation' | 'overdue') {
   await Promise.all(
     Array.from({ length: times }, () => [a.app.realtime!.sweeps[sweep](), b.app.realtime!.sweeps[sweep]()]).flat(),
   );
@@ -147,8 +147,24 @@ describe('crisis escalation', () => {
   });
 });
 
-describe('stuck referrals', () => {
-  it('announces a referral still SENT past its expected response once, on the work queue', async () => {
+describe('overdue work', () => {
+  const DAY = 86_400_000;
+  const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
+  const announcements = (kind: string, key: string, id: string) =>
+    prisma.domainEvent.count({ where: { kind, payload: { path: [key], equals: id } } });
+
+  async function liveQueues(w: Awaited<ReturnType<typeof world>>) {
+    const queues = {
+      manager: collect(a.ws(w.tokens.manager), QUEUE),
+      supervisor: collect(b.ws(w.tokens.supervisor), QUEUE),
+      bystander: collect(a.ws(w.tokens.bystander), QUEUE),
+    };
+    const topic = `work-queue:${w.org.id}`;
+    await waitFor(() => a.liveOn(topic) + b.liveOn(topic) >= 3, { what: 'three live work queues' });
+    return { ...queues, stop: () => Object.values(queues).forEach((queue) => queue.stop()) };
+  }
+
+  it('announces a referral still SENT past its expected response once per due time', async () => {
     const w = await world();
     const provider = await createProvider();
     const queue = collect(a.ws(w.tokens.manager), QUEUE);
@@ -161,8 +177,8 @@ describe('stuck referrals', () => {
         reason: 'Housing support',
         status: 'SENT',
         createdById: w.manager.id,
-        sentAt: new Date(Date.now() - 11 * 86_400_000),
-        expectedResponseBy: new Date(Date.now() - 86_400_000),
+        sentAt: daysAgo(11),
+        expectedResponseBy: daysAgo(1),
       },
     });
     const [event] = await queue.waitForEvents(1);
@@ -172,9 +188,82 @@ describe('stuck referrals', () => {
       referral: { id: globalId('Referral', referral.id), status: 'SENT' },
       dueSince: referral.expectedResponseBy!.toISOString(),
     });
-    await sweepEverywhere(5, 'stuckReferrals');
-    expect(await prisma.domainEvent.count({ where: { kind: 'REFERRAL_STUCK', payload: { path: ['referralId'], equals: referral.id } } })).toBe(1);
+    await sweepEverywhere(5, 'overdue');
+    expect(await announcements('REFERRAL_STUCK', 'referralId', referral.id)).toBe(1);
+
+    // Sent again with a new expected response, which passed as well: a new announcement.
+    const again = await prisma.referral.update({ where: { id: referral.id }, data: { expectedResponseBy: new Date(Date.now() - 1000) } });
+    const [, second] = await queue.waitForEvents(2);
+    expect(second.workQueue.dueSince).toBe(again.expectedResponseBy!.toISOString());
+    await sweepEverywhere(5, 'overdue');
+    expect(await announcements('REFERRAL_STUCK', 'referralId', referral.id)).toBe(2);
     queue.stop();
+  });
+
+  it('announces an overdue follow-up to its assignee and the supervisors, a care plan past its review to the care team, an overdue task to its assignee', async () => {
+    const w = await world();
+    const queues = await liveQueues(w);
+    const followUp = await prisma.followUp.create({
+      data: { caseId: w.kase.id, clientId: w.client.id, kind: 'POST_DISCHARGE', scheduledFor: daysAgo(2), assignedToId: w.manager.id },
+    });
+    const [toManager] = await queues.manager.waitForEvents(1);
+    expect(toManager.workQueue).toMatchObject({
+      kind: 'FOLLOW_UP_OVERDUE',
+      reason: 'FOLLOW_UP_OVERDUE',
+      dueSince: followUp.scheduledFor.toISOString(),
+      followUp: { id: globalId('FollowUp', followUp.id) },
+      case: { id: globalId('Case', w.kase.id) },
+      crisis: null,
+      referral: null,
+    });
+    const [toSupervisor] = await queues.supervisor.waitForEvents(1);
+    expect(toSupervisor.workQueue.eventId).toBe(toManager.workQueue.eventId);
+
+    const plan = await prisma.carePlan.create({
+      data: { caseId: w.kase.id, title: 'Stay housed', status: 'ACTIVE', authorId: w.manager.id, nextReviewDue: daysAgo(3) },
+    });
+    const [, review] = await queues.manager.waitForEvents(2);
+    expect(review.workQueue).toMatchObject({
+      kind: 'PLAN_REVIEW_OVERDUE',
+      reason: 'PLAN_REVIEW_OVERDUE',
+      carePlan: { id: globalId('CarePlan', plan.id) },
+      followUp: null,
+    });
+
+    // The bystander is on no care team here: a task of their own is the first thing they get.
+    const task = await prisma.task.create({ data: { assigneeId: w.bystander.id, createdById: w.supervisor.id, title: 'Send the forms', dueAt: daysAgo(1) } });
+    const [only] = await queues.bystander.waitForEvents(1);
+    expect(only.workQueue).toMatchObject({ kind: 'TASK_OVERDUE', reason: 'TASK_OVERDUE', task: { id: globalId('Task', task.id) }, case: null });
+    expect(queues.bystander.events).toHaveLength(1);
+    // A task without a case belongs to its assignee's organization: the supervisor sees it too.
+    const supervised = await queues.supervisor.waitForEvents(3);
+    expect(supervised.map((e) => e.workQueue.kind)).toEqual(['FOLLOW_UP_OVERDUE', 'PLAN_REVIEW_OVERDUE', 'TASK_OVERDUE']);
+    queues.stop();
+  });
+
+  it('claims each overdue item exactly once when both instances sweep concurrently, and leaves out what is older than the outbox keeps', async () => {
+    const w = await world();
+    const followUps = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        prisma.followUp.create({
+          data: { caseId: w.kase.id, clientId: w.client.id, kind: 'ROUTINE_CHECK', scheduledFor: daysAgo(1 + i / 100), assignedToId: w.manager.id },
+        }),
+      ),
+    );
+    const ancient = await prisma.followUp.create({
+      data: { caseId: w.kase.id, clientId: w.client.id, kind: 'ROUTINE_CHECK', scheduledFor: daysAgo(400), assignedToId: w.manager.id },
+    });
+    const done = await prisma.followUp.create({
+      data: { caseId: w.kase.id, clientId: w.client.id, kind: 'ROUTINE_CHECK', scheduledFor: daysAgo(1), assignedToId: w.manager.id, status: 'COMPLETED' },
+    });
+    await sweepEverywhere(8, 'overdue');
+    const events = await prisma.domainEvent.findMany({ where: { kind: 'FOLLOW_UP_OVERDUE', topic: `work-queue:${w.org.id}` } });
+    expect(events.map((e) => (e.payload as { followUpId: string }).followUpId).sort()).toEqual(followUps.map((f) => f.id).sort());
+    const rows = await prisma.followUp.findMany({ where: { id: { in: [...followUps, ancient, done].map((f) => f.id) } } });
+    for (const row of rows) {
+      expect(row.overdueAnnouncedFor).toEqual(row.id === ancient.id || row.id === done.id ? null : row.scheduledFor);
+      expect(row.version).toBe(1);
+    }
   });
 });
 

@@ -140,6 +140,16 @@ describe('seed', () => {
     expect(await first.carePlan.count({ where: { status: 'ACTIVE', nextReviewDue: { lt: REFERENCE_DATE } } })).toBeGreaterThan(0);
   });
 
+  it('marks what was overdue by the reference date as announced, and nothing due later', async () => {
+    const overdue = { status: 'SCHEDULED' as const, scheduledFor: { lte: REFERENCE_DATE } };
+    expect(await first.followUp.count({ where: overdue })).toBeGreaterThan(0);
+    expect(await first.followUp.count({ where: { ...overdue, overdueAnnouncedFor: null } })).toBe(0);
+    expect(await first.followUp.count({ where: { scheduledFor: { gt: REFERENCE_DATE }, overdueAnnouncedFor: { not: null } } })).toBe(0);
+    expect(await first.carePlan.count({ where: { status: 'ACTIVE', nextReviewDue: { lte: REFERENCE_DATE }, overdueAnnouncedFor: null } })).toBe(0);
+    expect(await first.referral.count({ where: { status: 'SENT', expectedResponseBy: { lte: REFERENCE_DATE }, overdueAnnouncedFor: null } })).toBe(0);
+    expect(await first.task.count({ where: { status: { in: ['REQUESTED', 'ACCEPTED', 'IN_PROGRESS'] }, dueAt: { lte: REFERENCE_DATE }, overdueAnnouncedFor: null } })).toBe(0);
+  });
+
   it('builds family networks that several clients share', async () => {
     const shared = await first.clientRelationship.groupBy({ by: ['relatedPersonId'], _count: { clientId: true }, having: { clientId: { _count: { gt: 1 } } } });
     expect(shared.length).toBeGreaterThan(0);

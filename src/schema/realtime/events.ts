@@ -12,7 +12,7 @@ import { referralWhere } from '../../services/referrals.js';
 import { taskWhere } from '../../services/tasks.js';
 import { builder } from '../../builder.js';
 import { memo } from '../../realtime/memo.js';
-import { idIn } from '../../realtime/visibility.js';
+import { idIn, workQueueItemOf } from '../../realtime/visibility.js';
 import {
   CrisisCategoryEnum,
   CrisisSeverityEnum,
@@ -25,7 +25,11 @@ import type { LiveEvent } from './live.js';
 
 /** Loads a node for one delivery, shared by deliveries of the same event, viewer and selection. */
 function load<T>(live: LiveEvent, model: string, id: string | null, query: object, find: () => Promise<T | null>): Promise<T | null> {
-  if (!id) return Promise.resolve(null);
+  if (!id) {
+    // Nothing to load: reading the selection tells the Prisma plugin it was not overlooked.
+    void { ...query };
+    return Promise.resolve(null);
+  }
   return memo(`node:${model}:${live.event.id}:${live.viewer.id}:${id}:${JSON.stringify(query)}`, find);
 }
 
@@ -44,6 +48,18 @@ const loadReferral = (query: object, live: LiveEvent) =>
 const loadCrisis = (query: object, live: LiveEvent) =>
   load(live, 'CrisisEvent', stringIn(live, 'crisisId'), query, () =>
     prisma.crisisEvent.findFirst({ ...query, where: { id: stringIn(live, 'crisisId')!, AND: [crisisWhere(live.viewer)] } }),
+  );
+const loadTask = (query: object, live: LiveEvent) =>
+  load(live, 'Task', stringIn(live, 'taskId'), query, () =>
+    prisma.task.findFirst({ ...query, where: { id: stringIn(live, 'taskId')!, AND: [taskWhere(live.viewer)] } }),
+  );
+const loadFollowUp = (query: object, live: LiveEvent) =>
+  load(live, 'FollowUp', stringIn(live, 'followUpId'), query, () =>
+    prisma.followUp.findFirst({ ...query, where: { id: stringIn(live, 'followUpId')!, AND: [followUpWhere(live.viewer)] } }),
+  );
+const loadCarePlan = (query: object, live: LiveEvent) =>
+  load(live, 'CarePlan', stringIn(live, 'carePlanId'), query, () =>
+    prisma.carePlan.findFirst({ ...query, where: { id: stringIn(live, 'carePlanId')!, AND: [carePlanWhere(live.viewer)] } }),
   );
 
 export const LiveEventInterface = builder.interfaceRef<LiveEvent>('LiveEvent').implement({
@@ -180,22 +196,8 @@ export const AssignmentEvent = builder.objectRef<LiveEvent>('AssignmentEvent').i
       nullable: true,
       resolve: loadCase,
     }),
-    task: t.prismaField({
-      type: 'Task',
-      nullable: true,
-      resolve: (query, live) =>
-        load(live, 'Task', stringIn(live, 'taskId'), query, () =>
-          prisma.task.findFirst({ ...query, where: { id: stringIn(live, 'taskId')!, AND: [taskWhere(live.viewer)] } }),
-        ),
-    }),
-    followUp: t.prismaField({
-      type: 'FollowUp',
-      nullable: true,
-      resolve: (query, live) =>
-        load(live, 'FollowUp', stringIn(live, 'followUpId'), query, () =>
-          prisma.followUp.findFirst({ ...query, where: { id: stringIn(live, 'followUpId')!, AND: [followUpWhere(live.viewer)] } }),
-        ),
-    }),
+    task: t.prismaField({ type: 'Task', nullable: true, resolve: loadTask }),
+    followUp: t.prismaField({ type: 'FollowUp', nullable: true, resolve: loadFollowUp }),
   }),
 });
 
@@ -205,7 +207,7 @@ export const WorkQueueEvent = builder.objectRef<LiveEvent>('WorkQueueEvent').imp
   fields: (t) => ({
     reason: t.field({
       type: WorkQueueItemKindEnum,
-      resolve: (live) => (live.event.kind === 'CRISIS_ESCALATED' ? 'CRISIS_UNACKNOWLEDGED' : 'REFERRAL_STUCK'),
+      resolve: (live) => workQueueItemOf(live.event)!.reason,
     }),
     dueSince: t.field({
       type: 'DateTime',
@@ -230,5 +232,8 @@ export const WorkQueueEvent = builder.objectRef<LiveEvent>('WorkQueueEvent').imp
       nullable: true,
       resolve: loadReferral,
     }),
+    followUp: t.prismaField({ type: 'FollowUp', nullable: true, resolve: loadFollowUp }),
+    carePlan: t.prismaField({ type: 'CarePlan', nullable: true, description: 'On PLAN_REVIEW_OVERDUE', resolve: loadCarePlan }),
+    task: t.prismaField({ type: 'Task', nullable: true, resolve: loadTask }),
   }),
 });

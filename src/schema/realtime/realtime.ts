@@ -11,14 +11,14 @@ import type { CrisisCategory, CrisisSeverity } from '../../generated/prisma/enum
 import { realtimeTopics, topics } from '../../realtime/topics.js';
 import {
   caseVisible,
-  crisisInWorkQueue,
   crisisVisible,
   followUpVisible,
   goalProgressVisible,
   idIn,
-  referralInWorkQueue,
+  inWorkQueue,
   referralVisible,
   taskVisible,
+  workQueueItemOf,
 } from '../../realtime/visibility.js';
 import { Case } from '../case/case.js';
 import { Client } from '../client/client.js';
@@ -208,7 +208,8 @@ builder.subscriptionType({
       type: WorkQueueEvent,
       description:
         'Items of your work queue as they become overdue: crises left unacknowledged past their escalation time ' +
-        '(escalated to supervisors) and referrals stuck in SENT past their expected response.',
+        '(escalated to supervisors), referrals stuck in SENT past their expected response, follow-ups past their ' +
+        'date, care plans past their review date and tasks past their due date. Each is announced once per due time.',
       args: { afterEventId: t.arg.id({ description: AFTER }) },
       subscribe: async (_root, args, ctx) => {
         const viewer = viewerOf(ctx);
@@ -219,11 +220,8 @@ builder.subscriptionType({
           topics: organizations.flatMap((id) => [topics.crisisOrganization(id), realtimeTopics.workQueue(id)]),
           after,
           accept: (event, current) => {
-            const crisisId = idIn(event.payload, 'crisisId');
-            const referralId = idIn(event.payload, 'referralId');
-            if (event.kind === 'CRISIS_ESCALATED' && crisisId) return crisisInWorkQueue(event, current, crisisId);
-            if (event.kind === 'REFERRAL_STUCK' && referralId) return referralInWorkQueue(event, current, referralId);
-            return false;
+            const item = workQueueItemOf(event);
+            return !!item && inWorkQueue(event, current, item.subject, item.id);
           },
         });
       },
