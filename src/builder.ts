@@ -16,6 +16,7 @@ import type { Context } from './context.js';
 import { prisma } from './db.js';
 import { hasRole } from './auth/viewer.js';
 import { ValidationError } from './errors.js';
+import { resolveNode, resolveNodes } from './schema/node-lookup.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -73,6 +74,9 @@ export const builder = new SchemaBuilder<{
     onUnusedQuery: process.env.NODE_ENV === 'test' ? 'error' : process.env.NODE_ENV === 'production' ? null : 'warn',
   },
   relay: {
+    // A forbidden record answers NOT_FOUND like a missing one; the attempt is audited.
+    nodeQueryOptions: { resolve: (_root, args, context, _info, load) => resolveNode(context, args.id, () => load(args.id)) },
+    nodesQueryOptions: { resolve: (_root, args, context, info) => resolveNodes(context, info, args.ids) },
     clientMutationId: 'omit',
     cursorType: 'String',
     encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${id}`).toString('base64'),

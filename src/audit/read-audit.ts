@@ -32,21 +32,24 @@ export class AuditBuffer {
   }
 }
 
-type Row = { id?: unknown; clientId?: unknown };
+type Row = Record<string, unknown>;
 
-// GraphQL types whose objects identify a client, and how to find which client.
-const CLIENT_OF: Record<string, (row: Row) => unknown> = {
-  Client: (row) => row.id,
-  Case: (row) => row.clientId,
-  Assessment: (row) => row.clientId,
-  Interaction: (row) => row.clientId,
-  Referral: (row) => row.clientId,
-  CrisisEvent: (row) => row.clientId,
-  FollowUp: (row) => row.clientId,
-  Consent: (row) => row.clientId,
-  ClientRelationship: (row) => row.clientId,
+/**
+ * GraphQL types whose records identify a client: which client (from a loaded row), and what to
+ * select to learn it (lookups that ignore the viewer's access: denied attempts).
+ */
+export const CLIENT_RECORDS: Record<string, { select: object; clientId: (row: Row) => unknown }> = {
+  Client: { select: { id: true }, clientId: (row) => row.id },
+  Case: { select: { clientId: true }, clientId: (row) => row.clientId },
+  Assessment: { select: { clientId: true }, clientId: (row) => row.clientId },
+  Interaction: { select: { clientId: true }, clientId: (row) => row.clientId },
+  Referral: { select: { clientId: true }, clientId: (row) => row.clientId },
+  CrisisEvent: { select: { clientId: true }, clientId: (row) => row.clientId },
+  FollowUp: { select: { clientId: true }, clientId: (row) => row.clientId },
+  Consent: { select: { clientId: true }, clientId: (row) => row.clientId },
+  ClientRelationship: { select: { clientId: true }, clientId: (row) => row.clientId },
   // A plan row has no clientId; its type always loads the case's (care-plan/types.ts).
-  CarePlan: (row) => (row as Row & { case?: { clientId?: unknown } }).case?.clientId,
+  CarePlan: { select: { case: { select: { clientId: true } } }, clientId: (row) => (row.case as Row | undefined)?.clientId },
 };
 
 export async function flushAudit(context: Context): Promise<void> {
@@ -73,7 +76,7 @@ export function useReadAudit(): Plugin {
       addPlugin(
         useOnResolve(({ root, info, context: ctx }) => {
           const context = ctx as Partial<Context>;
-          const clientOf = CLIENT_OF[info.parentType.name];
+          const clientOf = CLIENT_RECORDS[info.parentType.name]?.clientId;
           if (!clientOf || !context.audit) return;
           const row = root as Row;
           if (typeof row?.id !== 'string') return;

@@ -42,6 +42,39 @@ describe('care-team access', () => {
     expect(list.cases.totalCount).toBe(0);
   });
 
+  it('audits a denied read of a node as ACCESS_DENIED, and a lookup of a missing id not at all', async () => {
+    const w = await world();
+    const token = await t.tokenFor(w.outsider.id);
+    const missingId = '0d6b1a4e-2222-4222-8222-222222222222';
+    const forbidden = await t.gql(CASE_QUERY, { id: globalId('Case', w.kase.id) }, { token });
+    expect(forbidden.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    await t.gql(CASE_QUERY, { id: globalId('Case', missingId) }, { token });
+    const many = await t.gql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: [globalId('Client', w.client.id), globalId('Client', missingId)] }, { token });
+    expect(many.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(JSON.stringify(many)).not.toContain(w.client.id);
+
+    const denied = await prisma.auditEvent.findMany({ where: { actorId: w.outsider.id }, orderBy: { at: 'asc' } });
+    expect(denied.map((e) => [e.action, e.outcome, e.entityType, e.entityId, e.clientId])).toEqual([
+      ['ACCESS_DENIED', 'DENIED', 'Case', w.kase.id, w.client.id],
+      ['ACCESS_DENIED', 'DENIED', 'Client', w.client.id, w.client.id],
+    ]);
+    // The care team reads it without a denial on record.
+    expectData(await t.gql(CASE_QUERY, { id: globalId('Case', w.kase.id) }, { token: await t.tokenFor(w.manager.id) }));
+    expect(await prisma.auditEvent.count({ where: { actorId: w.manager.id, action: 'ACCESS_DENIED' } })).toBe(0);
+
+    // nodes(ids): each id on its own; the forbidden one is null with its own error, and audited.
+    const foreignClient = await createClient(w.elsewhere.id);
+    const mixed = await t.gql(
+      'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      { ids: [globalId('Case', w.kase.id), globalId('Client', foreignClient.id)] },
+      { token: await t.tokenFor(w.manager.id) },
+    );
+    expect(mixed.data).toEqual({ nodes: [{ id: globalId('Case', w.kase.id) }, null] });
+    expect(mixed.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['nodes', 1]]]);
+    const managerDenied = await prisma.auditEvent.findMany({ where: { actorId: w.manager.id, action: 'ACCESS_DENIED' } });
+    expect(managerDenied.map((e) => [e.entityType, e.entityId])).toEqual([['Client', foreignClient.id]]);
+  });
+
   it('audits a denied write attempt without telling the outsider anything', async () => {
     const w = await world();
     const result: any = expectData(
