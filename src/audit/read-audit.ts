@@ -50,11 +50,49 @@ export const CLIENT_RECORDS: Record<string, { select: object; clientId: (row: Ro
   ClientRelationship: { select: { clientId: true }, clientId: (row) => row.clientId },
   // A plan row has no clientId; its type always loads the case's (care-plan/types.ts).
   CarePlan: { select: { case: { select: { clientId: true } } }, clientId: (row) => (row.case as Row | undefined)?.clientId },
+  // A task names its client through its case, if it has one: looked up when the reads are
+  // written (a task without a case identifies nobody and is not recorded).
+  Task: { select: { case: { select: { clientId: true } } }, clientId: (row) => (row.case as Row | null | undefined)?.clientId },
 };
 
+type FindMany = (args: { where: { id: { in: string[] } }; select: object }) => Promise<Row[]>;
+
+/**
+ * The records of a client-identifying type that exist among `ids`, each with the client it
+ * names (null: none), read regardless of the viewer's access.
+ */
+export async function clientsOf(type: string, ids: string[]): Promise<Map<string, string | null>> {
+  const spec = CLIENT_RECORDS[type];
+  if (!spec || ids.length === 0) return new Map();
+  const delegate = (prisma as unknown as Record<string, { findMany: FindMany }>)[type[0]!.toLowerCase() + type.slice(1)]!;
+  const rows = await delegate.findMany({ where: { id: { in: ids } }, select: { id: true, ...spec.select } });
+  return new Map(rows.map((row) => {
+    const clientId = spec.clientId(row);
+    return [row.id as string, typeof clientId === 'string' ? clientId : null];
+  }));
+}
+
+/** Fills in the client of reads whose row did not carry it; drops those that name no client. */
+async function withClients(entries: AuditedAccess[]): Promise<AuditedAccess[]> {
+  const missing = new Map<string, string[]>();
+  for (const entry of entries) {
+    if (entry.action === 'READ' && entry.clientId === null) missing.set(entry.entityType, [...(missing.get(entry.entityType) ?? []), entry.entityId]);
+  }
+  if (missing.size === 0) return entries;
+  const found = new Map<string, Map<string, string | null>>();
+  await Promise.all([...missing].map(async ([type, ids]) => found.set(type, await clientsOf(type, ids))));
+  return entries.flatMap((entry) => {
+    if (entry.action !== 'READ' || entry.clientId !== null) return [entry];
+    const clientId = found.get(entry.entityType)?.get(entry.entityId);
+    return clientId ? [{ ...entry, clientId }] : [];
+  });
+}
+
 export async function flushAudit(context: Context): Promise<void> {
-  const entries = context.audit.drain();
-  if (entries.length === 0 || !context.viewer) return;
+  const drained = context.audit.drain();
+  if (drained.length === 0 || !context.viewer) return;
+  const entries = await withClients(drained);
+  if (entries.length === 0) return;
   await prisma.auditEvent.createMany({
     data: entries.map((entry) => ({
       actorId: context.viewer!.id,

@@ -3,25 +3,18 @@
 // as ACCESS_DENIED, like a denied mutation. nodes(ids) loads each id on its own: one id that is
 // missing or forbidden nulls its own entry (with its error), not the whole list.
 import type { GraphQLResolveInfo } from 'graphql';
-import { CLIENT_RECORDS } from '../audit/read-audit.js';
+import { clientsOf } from '../audit/read-audit.js';
 import type { Context } from '../context.js';
-import { prisma } from '../db.js';
 import { NotFoundError } from '../errors.js';
 
 type GlobalId = { typename: string; id: string };
-type Row = Record<string, unknown>;
-
-type FindUnique = (args: { where: { id: string }; select: object }) => Promise<Row | null>;
 
 /** After a lookup failed: if the record exists, the viewer was denied it. */
 async function auditIfDenied(context: Context, { typename, id }: GlobalId): Promise<void> {
-  const spec = CLIENT_RECORDS[typename];
-  if (!spec || !context.viewer) return;
-  const delegate = (prisma as unknown as Record<string, { findUnique: FindUnique }>)[typename[0]!.toLowerCase() + typename.slice(1)]!;
-  const row = await delegate.findUnique({ where: { id }, select: spec.select });
-  if (!row) return;
-  const clientId = spec.clientId(row);
-  context.audit.add({ action: 'ACCESS_DENIED', entityType: typename, entityId: id, clientId: typeof clientId === 'string' ? clientId : null });
+  if (!context.viewer) return;
+  const clients = await clientsOf(typename, [id]);
+  if (!clients.has(id)) return;
+  context.audit.add({ action: 'ACCESS_DENIED', entityType: typename, entityId: id, clientId: clients.get(id) ?? null });
 }
 
 async function audited<T>(context: Context, globalId: GlobalId, load: () => T | Promise<T>): Promise<T> {

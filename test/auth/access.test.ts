@@ -105,6 +105,17 @@ describe('care-team access', () => {
       ['Client', w.client.id, 'ReadCase', 'audit-read-0001'],
     ]);
   });
+
+  it("records a read of a task on a case under the case's client, and none of a task without a case", async () => {
+    const w = await world();
+    const onCase = await prisma.task.create({ data: { caseId: w.kase.id, assigneeId: w.manager.id, title: 'Call the landlord back' } });
+    const general = await prisma.task.create({ data: { assigneeId: w.manager.id, title: 'Renew the first-aid certificate' } });
+    const data: any = expectData(await t.gql('{ me { tasks(first: 10) { id title } } }', {}, { token: await t.tokenFor(w.manager.id) }));
+    expect(data.me.tasks.map((task: any) => task.title).sort()).toEqual(['Call the landlord back', 'Renew the first-aid certificate']);
+    const reads = await prisma.auditEvent.findMany({ where: { actorId: w.manager.id, action: 'READ', entityType: 'Task' } });
+    expect(reads.map((r) => [r.entityId, r.clientId])).toEqual([[onCase.id, w.client.id]]);
+    expect(reads.map((r) => r.entityId)).not.toContain(general.id);
+  });
 });
 
 describe('break the glass', () => {
