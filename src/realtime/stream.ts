@@ -69,10 +69,13 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
   private readonly started: Promise<void>;
   /** Backlog pages stay within the memory bound too. */
   private readonly pageSize: number;
+  /** The topics listened to: the given ones, and those added later (addTopics). */
+  private readonly topicList: string[];
 
   constructor(private readonly options: StreamOptions) {
     this.pageSize = Math.max(1, Math.min(PAGE, options.maxQueued));
-    this.started = options.hub.add(options.topics, this).then(
+    this.topicList = [...options.topics];
+    this.started = options.hub.add(this.topicList, this).then(
       () => this.readPosition(this.generation),
       (error: unknown) => this.fail(error as Error),
     );
@@ -94,7 +97,7 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
   }
 
   get topics(): readonly string[] {
-    return this.options.topics;
+    return this.topicList;
   }
 
   /** The error that ended the stream, if one did. */
@@ -126,6 +129,46 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
   async return(): Promise<IteratorResult<OutboxEvent>> {
     this.end();
     return { value: undefined, done: true };
+  }
+
+  /**
+   * Listens to more topics from now on, with their events after `from` (the id the consumer was
+   * just handed: call it before asking for the next one), so that nothing of theirs is missed
+   * between that event and the moment the transport subscription is confirmed.
+   *
+   * It is a join of its own: live events are held (suspend); the new topics' events after
+   * `from` up to what was already queued are merged into the queue; then the usual join reads
+   * every topic's backlog from there up to the relay's position and releases what was held.
+   */
+  async addTopics(topics: readonly string[], from: bigint): Promise<void> {
+    const added = [...new Set(topics)].filter((topic) => !this.topicList.includes(topic));
+    if (added.length === 0 || this.ended || this.delivered === null) return;
+    this.suspend();
+    const generation = this.generation;
+    this.topicList.push(...added);
+    try {
+      await this.options.hub.add(added, this);
+      // The queue holds the old topics' events in (from, delivered]; nothing changes either while
+      // joining and the consumer waits on us.
+      const upTo = this.delivered;
+      const extra: OutboxEvent[] = [];
+      for (let after = from; after < upTo; ) {
+        const page = await (this.options.outbox?.readBacklog ?? readBacklog)(added, after, upTo, this.pageSize);
+        extra.push(...page);
+        if (page.length < this.pageSize) break;
+        after = page.at(-1)!.id;
+      }
+      if (this.ended) return;
+      if (extra.length > 0 && this.delivered === upTo) {
+        const merged = new Map<bigint, OutboxEvent>();
+        for (const event of [...this.queue, ...extra]) merged.set(event.id, event);
+        this.queue.splice(0, this.queue.length, ...[...merged.values()].sort((x, y) => (x.id < y.id ? -1 : 1)));
+      }
+    } catch (error) {
+      this.fail(error as Error);
+      return;
+    }
+    if (generation === this.generation) await this.readPosition(generation);
   }
 
   // ---------------------------------------------------------------- HubListener
@@ -193,7 +236,7 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
       const from = this.delivered!;
       let page: OutboxEvent[];
       try {
-        page = await (this.options.outbox?.readBacklog ?? readBacklog)(this.options.topics, from, through, this.pageSize);
+        page = await (this.options.outbox?.readBacklog ?? readBacklog)(this.topicList, from, through, this.pageSize);
       } catch (error) {
         this.fail(error as Error);
         return;
@@ -262,7 +305,7 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
     this.ended = true;
     this.queue.length = 0;
     this.held = [];
-    this.options.hub.remove(this.options.topics, this);
+    this.options.hub.remove(this.topicList, this);
     this.notify();
     this.options.onEnd?.();
   }

@@ -107,6 +107,35 @@ describe('crisis alerts across instances', () => {
     critical.stop();
   });
 
+  it("follows another organization's crises from the moment the subscriber joins one of its cases", async () => {
+    const w = await world();
+    const elsewhere = await createOrganization();
+    const nurse = await createStaff(elsewhere.id, { roles: ['NURSE'], discipline: 'MEDICAL' });
+    const managerToken = await cluster.tokenFor(w.manager.id);
+    const alerts = collect(a.ws(await cluster.tokenFor(nurse.id)), ALERTS);
+    await waitFor(() => a.liveOn(`staff:${nurse.id}`) >= 1, { what: "the nurse's subscription to go live" });
+    expect(a.liveOn(`crisis-org:${w.org.id}`)).toBe(0);
+
+    const joined = expectData(
+      await b.gql(
+        `mutation ($input: AddCareTeamMemberInput!) { addCareTeamMember(input: $input) { __typename } }`,
+        { input: { caseId: globalId('Case', w.kase.id), staffId: globalId('StaffMember', nurse.id), role: 'NURSE' } },
+        managerToken,
+      ),
+    );
+    expect(joined.addCareTeamMember.__typename).toBe('CareTeamMember');
+    // Raised right after the join, through the other instance: the first is on a case the nurse
+    // is not on, the second on the one they joined.
+    const hidden = await raise(b, managerToken, w.otherClient.id, w.otherCase.id, 'HIGH', 'Not the nurse\'s case');
+    const shown = await raise(b, managerToken, w.client.id, w.kase.id, 'CRITICAL', 'On the case the nurse joined');
+    const [event] = await alerts.waitForEvents(1);
+    expect(event.crisisAlerts.crisis.id).toBe(shown);
+    expect(alerts.events).toHaveLength(1);
+    expect(JSON.stringify(alerts.events)).not.toContain(hidden);
+    expect(a.liveOn(`crisis-org:${w.org.id}`)).toBe(1);
+    alerts.stop();
+  });
+
   it('refuses at subscribe time what the matching query refuses', async () => {
     const w = await world();
     const analyst = await createStaff(w.org.id, { roles: ['ANALYST'], discipline: 'ADMINISTRATIVE' });

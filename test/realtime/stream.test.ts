@@ -65,6 +65,26 @@ describe('EventStream', () => {
     await stream.return();
   });
 
+  it('adds a topic mid-stream: its events after the one just handed out come too, in order, each once', async () => {
+    const w = world();
+    const stream = w.stream({ after: 0n });
+    // case:2 events before the topic is added: 2 and 4 were published while nobody listened to it.
+    await w.publish(w.event('case:1'), w.event('case:2'), w.event('case:1'), w.event('case:2'));
+    expect(await take(stream, 1)).toEqual([1n]);
+    await stream.addTopics(['case:2', 'case:1'], 1n);
+    expect(stream.topics).toEqual(['case:1', 'case:2']);
+    await w.publish(w.event('case:2'), w.event('case:1'), w.event('case:3'));
+    expect(await take(stream, 5)).toEqual([2n, 3n, 4n, 5n, 6n]);
+    // Nothing older than the event it was added after: a new topic's past stays out.
+    const later = w.stream({ after: 0n });
+    expect(await take(later, 1)).toEqual([1n]);
+    await later.addTopics(['case:3'], 1n);
+    await w.publish(w.event('case:3'));
+    expect(await take(later, 4)).toEqual([3n, 6n, 7n, 8n]);
+    await stream.return();
+    await later.return();
+  });
+
   it('waits for the relay to record a position before it starts, then starts there', async () => {
     const w = world();
     const stream = w.stream();

@@ -24,6 +24,8 @@ export interface LiveSpec {
   after: bigint | null;
   /** Whether this (current) viewer may receive this event on this subscription. */
   accept(event: OutboxEvent, viewer: Viewer): boolean | Promise<boolean>;
+  /** Topics to listen to as well from this event on (e.g. the viewer joined another organization's case). */
+  follow?(event: OutboxEvent, viewer: Viewer): readonly string[] | Promise<readonly string[]>;
 }
 
 export function parseEventId(value: string | null | undefined): bigint | null {
@@ -49,6 +51,8 @@ export async function live(ctx: Context, spec: LiveSpec): Promise<AsyncIterableI
       throw new GraphQLError('The staff member is no longer active', { extensions: { code: 'FORBIDDEN' } });
     }
     const allowed = await spec.accept(event, viewer);
+    const more = (await spec.follow?.(event, viewer)) ?? [];
+    if (more.length > 0) await stream.addTopics(more, event.id);
     realtime.deliveries[allowed ? 'delivered' : 'withheld'] += 1;
     return allowed ? { event, viewer } : null;
   });

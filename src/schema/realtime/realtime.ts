@@ -29,6 +29,7 @@ import { Team } from '../staff/staff.js';
 import { viewerOf } from '../viewer.js';
 import { AssignmentEvent, CaseUpdateEvent, CrisisAlertEvent, GoalProgressEvent, ReferralStatusEvent, WorkQueueEvent } from './events.js';
 import { live, parseEventId, type LiveEvent } from './live.js';
+import type { OutboxEvent } from '../../realtime/event.js';
 
 const SEVERITY_RANK: Record<CrisisSeverity, number> = { LOW: 0, MODERATE: 1, HIGH: 2, CRITICAL: 3 };
 
@@ -36,7 +37,8 @@ const CrisisAlertFilter = builder.inputType('CrisisAlertFilter', {
   fields: (t) => ({
     organizationId: t.globalID({
       for: Organization,
-      description: "Default: your organization and those of the cases you may see; another organization's feed is FORBIDDEN",
+      description:
+        "Default: your organization and those of the cases you may see, including cases you join while subscribed; another organization's feed is FORBIDDEN",
     }),
     teamId: t.globalID({ for: Team, description: 'Crises on cases of this team' }),
     region: t.string({ description: "Crises of clients in this region" }),
@@ -68,6 +70,26 @@ async function crisisOrganizations(viewer: Viewer): Promise<string[]> {
   return [viewer.organizationId, ...cases.map((row) => row.organizationId)];
 }
 
+/**
+ * Feeds by organization: the given organizations' topics, and those of organizations whose
+ * cases the viewer joins while subscribed (CASE_ASSIGNED on their staff topic), from then on.
+ */
+function organizationFeeds(viewer: Viewer, organizations: readonly string[], topicsOf: (organizationId: string) => string[]) {
+  const followed = new Set(organizations);
+  const mine = topics.staff(viewer.id);
+  return {
+    topics: [...organizations.flatMap(topicsOf), mine],
+    async follow(event: OutboxEvent, current: Viewer): Promise<string[]> {
+      const caseId = event.topic === mine && event.kind === 'CASE_ASSIGNED' ? idIn(event.payload, 'caseId') : null;
+      if (!caseId) return [];
+      const kase = await prisma.case.findFirst({ where: { id: caseId, AND: [caseWhere(current)] }, select: { organizationId: true } });
+      if (!kase || followed.has(kase.organizationId)) return [];
+      followed.add(kase.organizationId);
+      return topicsOf(kase.organizationId);
+    },
+  };
+}
+
 builder.subscriptionType({
   authScopes: { authenticated: true },
   fields: (t) => ({
@@ -95,8 +117,12 @@ builder.subscriptionType({
         }
         const minRank = filter.minSeverity ? SEVERITY_RANK[filter.minSeverity] : 0;
         const categories = filter.categories?.length ? new Set<CrisisCategory>(filter.categories) : null;
+        // Without an organization or team filter the feed grows with the viewer's cases.
+        const feeds = filter.organizationId || filter.teamId
+          ? { topics: organizations.map(topics.crisisOrganization) }
+          : organizationFeeds(viewer, organizations, (id) => [topics.crisisOrganization(id)]);
         return live(ctx, {
-          topics: organizations.map(topics.crisisOrganization),
+          ...feeds,
           after,
           accept: (event, current) => {
             const crisisId = idIn(event.payload, 'crisisId');
@@ -217,7 +243,7 @@ builder.subscriptionType({
         const after = parseEventId(args.afterEventId as string | null | undefined);
         const organizations = await crisisOrganizations(viewer);
         return live(ctx, {
-          topics: organizations.flatMap((id) => [topics.crisisOrganization(id), realtimeTopics.workQueue(id)]),
+          ...organizationFeeds(viewer, organizations, (id) => [topics.crisisOrganization(id), realtimeTopics.workQueue(id)]),
           after,
           accept: (event, current) => {
             const item = workQueueItemOf(event);
