@@ -1,6 +1,7 @@
 // The provider directory: service providers (agencies, clinics, practitioners) and the
 // services they offer, with cost, capacity and wait. Every staff member reads it; supervisors
-// and administrators maintain it. Providers are never deleted: `active: false` retires one.
+// and administrators maintain it: an entry their organization registered, or one of the shared
+// directory (no organization). Providers are never deleted: `active: false` retires one.
 import type { Context } from '../context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { ProviderKind } from '../generated/prisma/enums.js';
@@ -13,6 +14,13 @@ export const PROVIDER_MANAGER_ROLES = ['SUPERVISOR', 'ADMIN'] as const;
 function requireProviderManager(scope: MutationScope) {
   if (!scope.viewer.roles.some((role) => (PROVIDER_MANAGER_ROLES as readonly string[]).includes(role))) {
     throw new ForbiddenError('Only supervisors and administrators maintain the provider directory');
+  }
+}
+
+/** Another organization's entry is theirs to keep. */
+function requireMaintainer(scope: MutationScope, provider: { organizationId: string | null }) {
+  if (provider.organizationId !== null && provider.organizationId !== scope.viewer.organizationId) {
+    throw new ForbiddenError('This provider is maintained by another organization');
   }
 }
 
@@ -116,6 +124,7 @@ export function registerProvider(input: RegisterProviderInput, ctx: Context) {
         name: fields.name,
         kind: fields.kind,
         languages: languages(fields.languages) ?? [],
+        organizationId: scope.viewer.organizationId,
         services: {
           create: (services ?? []).map((service, i) => newServiceData(service, `services.${i}.`)),
         },
@@ -137,8 +146,9 @@ export function updateProvider(input: ProviderFields & { providerId: string; exp
     requireProviderManager(scope);
     const { tx } = scope;
     const { providerId, expectedVersion, ...fields } = input;
-    const provider = await tx.provider.findUnique({ where: { id: providerId }, select: { id: true, version: true } });
+    const provider = await tx.provider.findUnique({ where: { id: providerId }, select: { id: true, version: true, organizationId: true } });
     if (!provider) throw new NotFoundError('Provider', providerId);
+    requireMaintainer(scope, provider);
     const data = { ...partial(fields, REQUIRED_PROVIDER_FIELDS), languages: languages(fields.languages) };
     const changed = Object.keys(data).filter((key) => data[key as keyof typeof data] !== undefined);
     if (changed.length === 0) throw new ValidationError('Nothing to change', null);
@@ -159,8 +169,9 @@ export function addProviderService(
     requireProviderManager(scope);
     const { tx } = scope;
     const { providerId, clientMutationId: _key, ...fields } = input;
-    const provider = await tx.provider.findUnique({ where: { id: providerId }, select: { id: true } });
+    const provider = await tx.provider.findUnique({ where: { id: providerId }, select: { id: true, organizationId: true } });
     if (!provider) throw new NotFoundError('Provider', providerId);
+    requireMaintainer(scope, provider);
     const service = await tx.providerService.create({
       data: { ...newServiceData(fields, ''), providerId: provider.id },
       select: { id: true },
@@ -185,9 +196,10 @@ export function updateProviderService(
     const { serviceId, expectedVersion, ...fields } = input;
     const service = await tx.providerService.findUnique({
       where: { id: serviceId },
-      select: { id: true, version: true, providerId: true, capacity: true, openSlots: true },
+      select: { id: true, version: true, providerId: true, capacity: true, openSlots: true, provider: { select: { organizationId: true } } },
     });
     if (!service) throw new NotFoundError('ProviderService', serviceId);
+    requireMaintainer(scope, service.provider);
     // Slots are checked against the values the service will have after the change.
     checkSlots(
       {

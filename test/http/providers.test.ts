@@ -15,7 +15,7 @@ const REGISTER = /* GraphQL */ `
   mutation($input: RegisterProviderInput!) {
     registerProvider(input: $input) {
       __typename
-      ... on Provider { id name kind isOrganization languages acceptingNewClients version services { id serviceType name costPerUnit capacity openSlots acceptedPayers } }
+      ... on Provider { id name kind isOrganization languages acceptingNewClients version organization { id } services { id serviceType name costPerUnit capacity openSlots acceptedPayers } }
       ... on InputValidationError { issues { path } }
       ... on ValidationError { field }
       ... on Error { code message }
@@ -63,7 +63,7 @@ const housing = {
 describe('provider directory maintenance', () => {
   it('a supervisor registers a provider with its services; an admin updates it with a version check', async () => {
     const supervisor = await staffWithToken(t, ['SUPERVISOR']);
-    const admin = await staffWithToken(t, ['ADMIN']);
+    const admin = await staffWithToken(t, ['ADMIN'], supervisor.org.id);
     const before = await writeCounts();
     const provider = result(await t.gql(REGISTER, { input: housing }, { token: supervisor.token }), 'registerProvider');
     expect(provider).toMatchObject({
@@ -74,6 +74,7 @@ describe('provider directory maintenance', () => {
       languages: ['en', 'es'],
       acceptingNewClients: true,
       version: 1,
+      organization: { id: globalId('Organization', supervisor.org.id) },
       services: [{ serviceType: 'HOUSING', name: 'Emergency shelter', costPerUnit: 42.5, capacity: 20, openSlots: 3, acceptedPayers: ['Medicaid', 'County'] }],
     });
     expect(await writeCounts()).toMatchObject({ providers: before.providers + 1, services: before.services + 1, audits: before.audits + 1, events: before.events + 1 });
@@ -88,6 +89,34 @@ describe('provider directory maintenance', () => {
     const noName = result(await t.gql(UPDATE, { input: { providerId: provider.id, name: null } }, { token: admin.token }), 'updateProvider');
     expect(noName).toMatchObject({ __typename: 'ValidationError', field: 'name' });
     expect((await prisma.provider.findUniqueOrThrow({ where: { id: Buffer.from(provider.id, 'base64').toString().split(':')[1]! } })).name).toBe('Harbor Housing Trust');
+  });
+
+  it("leaves an entry to the organization that registered it; the shared directory to every maintainer", async () => {
+    const owner = await staffWithToken(t, ['SUPERVISOR']);
+    const other = await staffWithToken(t, ['SUPERVISOR']);
+    const provider = result(await t.gql(REGISTER, { input: { name: 'Northside Food Bank', kind: 'FOOD' } }, { token: owner.token }), 'registerProvider');
+    const serviceInput = { providerId: provider.id, serviceType: 'FOOD', name: 'Weekly parcel' };
+    const before = await writeCounts();
+    for (const [query, field, input] of [
+      [UPDATE, 'updateProvider', { providerId: provider.id, name: 'Taken over' }],
+      [ADD_SERVICE, 'addProviderService', serviceInput],
+    ] as const) {
+      expect(result(await t.gql(query, { input }, { token: other.token }), field)).toMatchObject({
+        __typename: 'Forbidden',
+        message: 'This provider is maintained by another organization',
+      });
+    }
+    expect(await writeCounts()).toEqual(before);
+    const service = result(await t.gql(ADD_SERVICE, { input: serviceInput }, { token: owner.token }), 'addProviderService');
+    expect(result(await t.gql(UPDATE_SERVICE, { input: { serviceId: service.id, capacity: 5 } }, { token: other.token }), 'updateProviderService')).toMatchObject({
+      __typename: 'Forbidden',
+    });
+
+    const shared = await createProvider();
+    expect(result(await t.gql(UPDATE, { input: { providerId: globalId('Provider', shared.id), region: 'East' } }, { token: other.token }), 'updateProvider')).toMatchObject({
+      __typename: 'Provider',
+      region: 'East',
+    });
   });
 
   it('adds and updates services, keeping open slots within capacity', async () => {

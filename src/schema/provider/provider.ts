@@ -3,7 +3,8 @@ import { prisma, type Prisma } from '../../db.js';
 import { ProviderKindEnum } from '../enums.js';
 import type { Context } from '../../context.js';
 
-// Providers are a shared directory (referral partners): every staff member may read it.
+// Providers are a directory (referral partners): every staff member may read it; each entry is
+// maintained by the organization that registered it, or is shared (services/providers.ts).
 export const Provider = builder.prismaNode('Provider', {
   id: { field: 'id' },
   description: 'A service provider, an organization or a practitioner.',
@@ -21,6 +22,10 @@ export const Provider = builder.prismaNode('Provider', {
     languages: t.exposeStringList('languages'),
     acceptingNewClients: t.exposeBoolean('acceptingNewClients'),
     active: t.exposeBoolean('active'),
+    organization: t.relation('organization', {
+      nullable: true,
+      description: 'The organization that registered this entry and maintains it; null for the shared directory',
+    }),
     services: t.relation('services', {
       query: { where: { active: true }, orderBy: [{ serviceType: 'asc' }, { name: 'asc' }] },
     }),
