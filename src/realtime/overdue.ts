@@ -1,6 +1,8 @@
 // Work items announced on the organization's work-queue topic as they become overdue, for the
-// workQueue subscription (crises have their own sweep: escalation.ts):
+// workQueue and followUpsDue subscriptions (crises have their own sweep: escalation.ts):
 //
+//   NO_CONTACT           an open case (not CLOSED or ON_HOLD) without an interaction for
+//                        NO_CONTACT_DAYS (since its last contact, or since it opened)
 //   REFERRAL_STUCK       a referral still SENT past expectedResponseBy
 //   FOLLOW_UP_OVERDUE    a follow-up still SCHEDULED past scheduledFor
 //   PLAN_REVIEW_OVERDUE  an ACTIVE care plan past nextReviewDue
@@ -8,8 +10,8 @@
 //
 // Once per due time, across instances and restarts, the way escalation.ts does it: the due rows
 // are claimed with FOR UPDATE SKIP LOCKED and marked (overdueAnnouncedFor = the due time) in the
-// statement that writes the outbox row. Moving the due time (re-sending a referral, rescheduling
-// a follow-up, a plan review) arms a new announcement. Items overdue for longer than the outbox
+// statement that writes the outbox row. Moving the due time (a new contact, re-sending a referral,
+// rescheduling a follow-up, a plan review) arms a new announcement. Items overdue for longer than the outbox
 // keeps events are not announced: they are old news, and the workQueue query lists them.
 //
 // Who receives an announcement is decided per subscriber at delivery (visibility.ts, with the
@@ -20,12 +22,12 @@ import { realtimeTopics } from './topics.js';
 
 const BATCH = 100;
 
-export const OVERDUE_KINDS = ['REFERRAL_STUCK', 'FOLLOW_UP_OVERDUE', 'PLAN_REVIEW_OVERDUE', 'TASK_OVERDUE'] as const;
+export const OVERDUE_KINDS = ['NO_CONTACT', 'REFERRAL_STUCK', 'FOLLOW_UP_OVERDUE', 'PLAN_REVIEW_OVERDUE', 'TASK_OVERDUE'] as const;
 export type OverdueKind = (typeof OVERDUE_KINDS)[number];
 
 interface OverdueSpec {
   table: string;
-  /** The column holding the due time. */
+  /** The due time, an expression over the row's columns. */
   due: string;
   /** Which rows can be overdue at all (their status). */
   open: string;
@@ -38,75 +40,90 @@ interface OverdueSpec {
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 
-const SPECS: Record<OverdueKind, OverdueSpec> = {
-  REFERRAL_STUCK: {
-    table: 'Referral',
-    due: 'expectedResponseBy',
-    open: `status = 'SENT'`,
-    joins: `JOIN "Case" c ON c.id = t."caseId"`,
-    organization: 'c."organizationId"',
-    payload: `'referralId', t.id, 'caseId', t."caseId", 'clientId', t."clientId", 'providerId', t."providerId"`,
-  },
-  FOLLOW_UP_OVERDUE: {
-    table: 'FollowUp',
-    due: 'scheduledFor',
-    open: `status = 'SCHEDULED'`,
-    joins: `JOIN "Case" c ON c.id = t."caseId"`,
-    organization: 'c."organizationId"',
-    payload: `'followUpId', t.id, 'caseId', t."caseId", 'clientId', t."clientId", 'assignedToId', t."assignedToId"`,
-  },
-  PLAN_REVIEW_OVERDUE: {
-    table: 'CarePlan',
-    due: 'nextReviewDue',
-    open: `status = 'ACTIVE'`,
-    joins: `JOIN "Case" c ON c.id = t."caseId"`,
-    organization: 'c."organizationId"',
-    payload: `'carePlanId', t.id, 'caseId', t."caseId", 'clientId', c."clientId"`,
-  },
-  TASK_OVERDUE: {
-    table: 'Task',
-    due: 'dueAt',
-    open: `status IN (${quoted(OPEN_TASK_STATUSES)})`,
-    joins: `LEFT JOIN "Case" c ON c.id = t."caseId" JOIN "StaffMember" s ON s.id = t."assigneeId"`,
-    organization: 'COALESCE(c."organizationId", s."organizationId")',
-    payload: `'taskId', t.id, 'caseId', t."caseId", 'assigneeId', t."assigneeId"`,
-  },
-};
+/** `noContactDays`: a whole number (validated config), written into the SQL. */
+function specs(noContactDays: number): Record<OverdueKind, OverdueSpec> {
+  if (!Number.isInteger(noContactDays) || noContactDays < 1) throw new Error(`noContactDays must be a positive whole number, got ${noContactDays}`);
+  const caseOrganization = { joins: `JOIN "Case" c ON c.id = t."caseId"`, organization: 'c."organizationId"' };
+  return {
+    NO_CONTACT: {
+      table: 'Case',
+      due: `(COALESCE("lastContactAt", "openedAt") + interval '${noContactDays} days')`,
+      open: `status NOT IN ('CLOSED', 'ON_HOLD')`,
+      joins: '',
+      organization: 't."organizationId"',
+      payload: `'caseId', t.id, 'clientId', t."clientId"`,
+    },
+    REFERRAL_STUCK: {
+      table: 'Referral',
+      due: '"expectedResponseBy"',
+      open: `status = 'SENT'`,
+      ...caseOrganization,
+      payload: `'referralId', t.id, 'caseId', t."caseId", 'clientId', t."clientId", 'providerId', t."providerId"`,
+    },
+    FOLLOW_UP_OVERDUE: {
+      table: 'FollowUp',
+      due: '"scheduledFor"',
+      open: `status = 'SCHEDULED'`,
+      ...caseOrganization,
+      payload: `'followUpId', t.id, 'caseId', t."caseId", 'clientId', t."clientId", 'assignedToId', t."assignedToId"`,
+    },
+    PLAN_REVIEW_OVERDUE: {
+      table: 'CarePlan',
+      due: '"nextReviewDue"',
+      open: `status = 'ACTIVE'`,
+      ...caseOrganization,
+      payload: `'carePlanId', t.id, 'caseId', t."caseId", 'clientId', c."clientId"`,
+    },
+    TASK_OVERDUE: {
+      table: 'Task',
+      due: '"dueAt"',
+      open: `status IN (${quoted(OPEN_TASK_STATUSES)})`,
+      joins: `LEFT JOIN "Case" c ON c.id = t."caseId" JOIN "StaffMember" s ON s.id = t."assigneeId"`,
+      organization: 'COALESCE(c."organizationId", s."organizationId")',
+      payload: `'taskId', t.id, 'caseId', t."caseId", 'assigneeId', t."assigneeId"`,
+    },
+  };
+}
 
 const TOPIC_PREFIX = realtimeTopics.workQueue('');
 
-function sweepSql(kind: OverdueKind): string {
-  const { table, due, open, joins, organization, payload } = SPECS[kind];
+function sweepSql(kind: OverdueKind, { table, due, open, joins, organization, payload }: OverdueSpec): string {
   return `WITH claimed AS (
-      UPDATE "${table}" t SET "overdueAnnouncedFor" = t."${due}"
-       WHERE t.id IN (
+      UPDATE "${table}" SET "overdueAnnouncedFor" = ${due}
+       WHERE id IN (
          SELECT id FROM "${table}"
           WHERE ${open}
-            AND "${due}" <= now() AT TIME ZONE 'UTC'
-            AND "${due}" > now() AT TIME ZONE 'UTC' - $1::float8 * interval '1 day'
-            AND "overdueAnnouncedFor" IS DISTINCT FROM "${due}"
-          ORDER BY "${due}", id
+            AND ${due} <= now() AT TIME ZONE 'UTC'
+            AND ${due} > now() AT TIME ZONE 'UTC' - $1::float8 * interval '1 day'
+            AND "overdueAnnouncedFor" IS DISTINCT FROM ${due}
+          ORDER BY ${due}, id
           LIMIT ${BATCH}
           FOR UPDATE SKIP LOCKED)
-      RETURNING t.*
+      RETURNING *, "overdueAnnouncedFor" AS "dueTime"
     )
     INSERT INTO "DomainEvent" (topic, kind, payload, "createdAt")
     SELECT '${TOPIC_PREFIX}' || ${organization}, '${kind}',
            jsonb_build_object(${payload}, 'organizationId', ${organization},
-                              'dueAt', to_char(t."${due}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+                              'dueAt', to_char(t."dueTime", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
            now() AT TIME ZONE 'UTC'
       FROM claimed t ${joins}
-     ORDER BY t."${due}", t.id
+     ORDER BY t."dueTime", t.id
     RETURNING id`;
 }
 
-const STATEMENTS = OVERDUE_KINDS.map((kind) => sweepSql(kind));
+const statements = new Map<number, string[]>();
 
 /** Claims and announces what became overdue; returns the outbox ids written. */
-export async function announceOverdue(retentionDays: number): Promise<bigint[]> {
+export async function announceOverdue(options: { retentionDays: number; noContactDays: number }): Promise<bigint[]> {
+  let sqls = statements.get(options.noContactDays);
+  if (!sqls) {
+    const all = specs(options.noContactDays);
+    sqls = OVERDUE_KINDS.map((kind) => sweepSql(kind, all[kind]));
+    statements.set(options.noContactDays, sqls);
+  }
   const ids: bigint[] = [];
-  for (const sql of STATEMENTS) {
-    const rows = await prisma.$queryRawUnsafe<Array<{ id: bigint }>>(sql, retentionDays);
+  for (const sql of sqls) {
+    const rows = await prisma.$queryRawUnsafe<Array<{ id: bigint }>>(sql, options.retentionDays);
     for (const row of rows) ids.push(BigInt(row.id));
   }
   return ids;
@@ -116,10 +133,10 @@ export async function announceOverdue(retentionDays: number): Promise<bigint[]> 
  * Marks what was overdue by `until` as announced, without announcing it: for data loaded with
  * its history (the seed), whose past is not news.
  */
-export async function markOverdueAnnounced(db: Db, until: Date): Promise<void> {
-  for (const { table, due, open } of Object.values(SPECS)) {
+export async function markOverdueAnnounced(db: Db, until: Date, noContactDays: number): Promise<void> {
+  for (const { table, due, open } of Object.values(specs(noContactDays))) {
     await db.$executeRawUnsafe(
-      `UPDATE "${table}" SET "overdueAnnouncedFor" = "${due}" WHERE ${open} AND "${due}" <= ($1::timestamptz AT TIME ZONE 'UTC')`,
+      `UPDATE "${table}" SET "overdueAnnouncedFor" = ${due} WHERE ${open} AND ${due} <= ($1::timestamptz AT TIME ZONE 'UTC')`,
       until.toISOString(),
     );
   }

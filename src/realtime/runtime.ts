@@ -45,7 +45,7 @@ export function createRealtime(options: RealtimeOptions) {
       return ids;
     },
     async overdue(): Promise<bigint[]> {
-      const ids = await announceOverdue(config.outboxRetentionDays);
+      const ids = await announceOverdue({ retentionDays: config.outboxRetentionDays, noContactDays: config.noContactDays });
       if (ids.length > 0) outboxCommitted();
       return ids;
     },

@@ -73,6 +73,7 @@ export function followUpVisible(event: OutboxEvent, viewer: Viewer, followUpId: 
 
 /** What the announcements on the workQueue feed are about, and the work-queue kind each is. */
 const WORK_QUEUE_EVENTS = {
+  NO_CONTACT: { subject: 'case', key: 'caseId', reason: 'NO_CONTACT' },
   CRISIS_ESCALATED: { subject: 'crisis', key: 'crisisId', reason: 'CRISIS_UNACKNOWLEDGED' },
   REFERRAL_STUCK: { subject: 'referral', key: 'referralId', reason: 'REFERRAL_STUCK' },
   FOLLOW_UP_OVERDUE: { subject: 'followUp', key: 'followUpId', reason: 'FOLLOW_UP_OVERDUE' },
@@ -96,6 +97,7 @@ export function workQueueItemOf(event: OutboxEvent): { subject: WorkQueueSubject
 export function inWorkQueue(event: OutboxEvent, viewer: Viewer, subject: WorkQueueSubject, id: string): Promise<boolean> {
   const scope = workQueueScope(viewer);
   const count = {
+    case: () => prisma.case.count({ where: { id, AND: [scope.case] } }),
     crisis: () => prisma.crisisEvent.count({ where: { id, AND: [crisisWhere(viewer), scope.crisis] } }),
     referral: () => prisma.referral.count({ where: { id, AND: [referralWhere(viewer), scope.referral] } }),
     followUp: () => prisma.followUp.count({ where: { id, AND: [followUpWhere(viewer), scope.followUp] } }),

@@ -8,6 +8,7 @@
 // never sit in memory together; within a chunk, tables go in foreign-key order.
 import type { Db, PrismaClient } from '../db.js';
 import { markOverdueAnnounced } from '../realtime/overdue.js';
+import { DEFAULT_NO_CONTACT_DAYS } from '../services/work-queue.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type {
   AssessmentSource,
@@ -140,7 +141,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedSumma
   await Promise.all(inFlight);
   if (failure !== undefined) throw failure;
   // What fell due before the data set's "now" is its history, not news for the live work queue.
-  await markOverdueAnnounced(db, REFERENCE_DATE);
+  await markOverdueAnnounced(db, REFERENCE_DATE, DEFAULT_NO_CONTACT_DAYS);
   return summary;
 }
 

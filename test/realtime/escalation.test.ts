@@ -241,6 +241,59 @@ describe('overdue work', () => {
     queues.stop();
   });
 
+  it('announces a case without contact for NO_CONTACT_DAYS once, and again after a later contact runs out too', async () => {
+    const w = await world();
+    const queues = await liveQueues(w);
+    const quiet = await prisma.case.update({ where: { id: w.kase.id }, data: { openedAt: daysAgo(31) } });
+    const [first] = await queues.manager.waitForEvents(1);
+    expect(first.workQueue).toMatchObject({
+      kind: 'NO_CONTACT',
+      reason: 'NO_CONTACT',
+      case: { id: globalId('Case', w.kase.id) },
+      dueSince: new Date(quiet.openedAt.getTime() + 30 * DAY).toISOString(),
+    });
+    expect((await queues.supervisor.waitForEvents(1))[0].workQueue.eventId).toBe(first.workQueue.eventId);
+    await sweepEverywhere(5, 'overdue');
+    expect(await announcements('NO_CONTACT', 'caseId', w.kase.id)).toBe(1);
+
+    const contacted = await prisma.case.update({ where: { id: w.kase.id }, data: { lastContactAt: daysAgo(30.5) } });
+    const [, second] = await queues.manager.waitForEvents(2);
+    expect(second.workQueue.dueSince).toBe(new Date(contacted.lastContactAt!.getTime() + 30 * DAY).toISOString());
+    expect(queues.bystander.events).toEqual([]);
+    queues.stop();
+  });
+
+  it('followUpsDue: the follow-ups of your work queue as they fall due, nothing else', async () => {
+    const w = await world();
+    const FOLLOW_UPS = `subscription { followUpsDue { eventId kind dueSince followUp { id status } case { id } } }`;
+    const mine = collect(a.ws(w.tokens.manager), FOLLOW_UPS);
+    const theirs = collect(b.ws(w.tokens.bystander), FOLLOW_UPS);
+    const topic = `work-queue:${w.org.id}`;
+    await waitFor(() => a.liveOn(topic) + b.liveOn(topic) >= 2, { what: 'two live followUpsDue feeds' });
+    const create = (scheduledFor: Date, assignedToId = w.manager.id) =>
+      prisma.followUp.create({ data: { caseId: w.kase.id, clientId: w.client.id, kind: 'POST_DISCHARGE', scheduledFor, assignedToId } });
+
+    const due = await create(daysAgo(1));
+    await prisma.carePlan.create({ data: { caseId: w.kase.id, title: 'Not a follow-up', status: 'ACTIVE', authorId: w.manager.id, nextReviewDue: daysAgo(1) } });
+    const later = await create(new Date(Date.now() - 1000));
+    const events = await mine.waitForEvents(2);
+    expect(events.map((e) => [e.followUpsDue.kind, e.followUpsDue.followUp.id])).toEqual([
+      ['FOLLOW_UP_OVERDUE', globalId('FollowUp', due.id)],
+      ['FOLLOW_UP_OVERDUE', globalId('FollowUp', later.id)],
+    ]);
+    expect(events[0].followUpsDue).toMatchObject({ dueSince: due.scheduledFor.toISOString(), followUp: { status: 'SCHEDULED' }, case: { id: globalId('Case', w.kase.id) } });
+
+    // The bystander's own follow-up (on a case of theirs) is the first thing they get.
+    const theirCase = await createCase(w.client.id, w.org.id, [{ staffId: w.bystander.id }]);
+    const own = await prisma.followUp.create({
+      data: { caseId: theirCase.id, clientId: w.client.id, kind: 'ROUTINE_CHECK', scheduledFor: daysAgo(1), assignedToId: w.bystander.id },
+    });
+    const [only] = await theirs.waitForEvents(1);
+    expect(only.followUpsDue.followUp.id).toBe(globalId('FollowUp', own.id));
+    mine.stop();
+    theirs.stop();
+  });
+
   it('claims each overdue item exactly once when both instances sweep concurrently, and leaves out what is older than the outbox keeps', async () => {
     const w = await world();
     const followUps = await Promise.all(

@@ -148,6 +148,13 @@ describe('seed', () => {
     expect(await first.carePlan.count({ where: { status: 'ACTIVE', nextReviewDue: { lte: REFERENCE_DATE }, overdueAnnouncedFor: null } })).toBe(0);
     expect(await first.referral.count({ where: { status: 'SENT', expectedResponseBy: { lte: REFERENCE_DATE }, overdueAnnouncedFor: null } })).toBe(0);
     expect(await first.task.count({ where: { status: { in: ['REQUESTED', 'ACCEPTED', 'IN_PROGRESS'] }, dueAt: { lte: REFERENCE_DATE }, overdueAnnouncedFor: null } })).toBe(0);
+    const [cases] = await first.$queryRawUnsafe<[{ quiet: bigint; unmarked: bigint }]>(
+      `SELECT count(*) AS quiet, count(*) FILTER (WHERE "overdueAnnouncedFor" IS NULL) AS unmarked FROM "Case"
+        WHERE status NOT IN ('CLOSED', 'ON_HOLD') AND COALESCE("lastContactAt", "openedAt") + interval '30 days' <= $1::timestamptz AT TIME ZONE 'UTC'`,
+      REFERENCE_DATE.toISOString(),
+    );
+    expect(Number(cases.quiet)).toBeGreaterThan(0);
+    expect(Number(cases.unmarked)).toBe(0);
   });
 
   it('builds family networks that several clients share', async () => {

@@ -34,6 +34,11 @@ function load<T>(live: LiveEvent, model: string, id: string | null, query: objec
 }
 
 const payloadOf = (live: LiveEvent) => live.event.payload;
+/** The due time an overdue-work announcement carries. */
+const dueAt = (live: LiveEvent) => {
+  const due = idIn(live.event.payload, 'dueAt');
+  return due ? new Date(due) : null;
+};
 const stringIn = (live: LiveEvent, key: string) => idIn(payloadOf(live), key);
 
 // The nodes several event types carry, each loaded through its access filter.
@@ -209,14 +214,7 @@ export const WorkQueueEvent = builder.objectRef<LiveEvent>('WorkQueueEvent').imp
       type: WorkQueueItemKindEnum,
       resolve: (live) => workQueueItemOf(live.event)!.reason,
     }),
-    dueSince: t.field({
-      type: 'DateTime',
-      nullable: true,
-      resolve: (live) => {
-        const due = stringIn(live, 'dueAt');
-        return due ? new Date(due) : null;
-      },
-    }),
+    dueSince: t.field({ type: 'DateTime', nullable: true, resolve: dueAt }),
     case: t.prismaField({
       type: 'Case',
       nullable: true,
@@ -235,5 +233,15 @@ export const WorkQueueEvent = builder.objectRef<LiveEvent>('WorkQueueEvent').imp
     followUp: t.prismaField({ type: 'FollowUp', nullable: true, resolve: loadFollowUp }),
     carePlan: t.prismaField({ type: 'CarePlan', nullable: true, description: 'On PLAN_REVIEW_OVERDUE', resolve: loadCarePlan }),
     task: t.prismaField({ type: 'Task', nullable: true, resolve: loadTask }),
+  }),
+});
+
+export const FollowUpDueEvent = builder.objectRef<LiveEvent>('FollowUpDueEvent').implement({
+  description: 'A follow-up that just fell due (kind FOLLOW_UP_OVERDUE): assigned to you, or on a case of your organization if you supervise.',
+  interfaces: [LiveEventInterface],
+  fields: (t) => ({
+    dueSince: t.field({ type: 'DateTime', nullable: true, description: 'When it was scheduled for', resolve: dueAt }),
+    followUp: t.prismaField({ type: 'FollowUp', nullable: true, resolve: loadFollowUp }),
+    case: t.prismaField({ type: 'Case', nullable: true, resolve: loadCase }),
   }),
 });

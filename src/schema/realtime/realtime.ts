@@ -5,6 +5,7 @@
 import type { Viewer } from '../../auth/viewer.js';
 import { caseWhere, findCaseForViewer, findClientForViewer, isClinician } from '../../auth/access.js';
 import { builder } from '../../builder.js';
+import type { Context } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { CrisisCategory, CrisisSeverity } from '../../generated/prisma/enums.js';
@@ -27,7 +28,7 @@ import { Organization } from '../organization/organization.js';
 import { Provider } from '../provider/provider.js';
 import { Team } from '../staff/staff.js';
 import { viewerOf } from '../viewer.js';
-import { AssignmentEvent, CaseUpdateEvent, CrisisAlertEvent, GoalProgressEvent, ReferralStatusEvent, WorkQueueEvent } from './events.js';
+import { AssignmentEvent, CaseUpdateEvent, CrisisAlertEvent, FollowUpDueEvent, GoalProgressEvent, ReferralStatusEvent, WorkQueueEvent } from './events.js';
 import { live, parseEventId, type LiveEvent } from './live.js';
 import type { OutboxEvent } from '../../realtime/event.js';
 
@@ -88,6 +89,28 @@ function organizationFeeds(viewer: Viewer, organizations: readonly string[], top
       return topicsOf(kase.organizationId);
     },
   };
+}
+
+/** A feed of work-queue announcements (overdue.ts, escalation.ts) that belong in the viewer's queue. */
+async function workQueueFeed(
+  ctx: Context,
+  afterEventId: string | number | null | undefined,
+  what: string,
+  topicsOf: ReadonlyArray<(organizationId: string) => string>,
+  wanted: (item: NonNullable<ReturnType<typeof workQueueItemOf>>) => boolean,
+) {
+  const viewer = viewerOf(ctx);
+  requireClinician(viewer, what);
+  const after = parseEventId(afterEventId as string | null | undefined);
+  const organizations = await crisisOrganizations(viewer);
+  return live(ctx, {
+    ...organizationFeeds(viewer, organizations, (id) => topicsOf.map((topic) => topic(id))),
+    after,
+    accept: (event, current) => {
+      const item = workQueueItemOf(event);
+      return !!item && wanted(item) && inWorkQueue(event, current, item.subject, item.id);
+    },
+  });
 }
 
 builder.subscriptionType({
@@ -230,27 +253,27 @@ builder.subscriptionType({
       resolve: (event: LiveEvent) => event,
     }),
 
+    followUpsDue: t.field({
+      type: FollowUpDueEvent,
+      description:
+        'Follow-ups as they fall due, each once per scheduled time: those assigned to you, and for a supervisor those ' +
+        "of the organization's cases (the same as FOLLOW_UP_OVERDUE on workQueue).",
+      args: { afterEventId: t.arg.id({ description: AFTER }) },
+      subscribe: (_root, args, ctx) =>
+        workQueueFeed(ctx, args.afterEventId, 'follow-ups', [realtimeTopics.workQueue], (item) => item.subject === 'followUp'),
+      resolve: (event: LiveEvent) => event,
+    }),
+
     workQueue: t.field({
       type: WorkQueueEvent,
       description:
-        'Items of your work queue as they become overdue: crises left unacknowledged past their escalation time ' +
-        '(escalated to supervisors), referrals stuck in SENT past their expected response, follow-ups past their ' +
-        'date, care plans past their review date and tasks past their due date. Each is announced once per due time.',
+        'Items of your work queue as they become overdue: cases without contact for NO_CONTACT_DAYS, crises left ' +
+        'unacknowledged past their escalation time (escalated to supervisors), referrals stuck in SENT past their ' +
+        'expected response, follow-ups past their date, care plans past their review date and tasks past their due ' +
+        'date. Each is announced once per due time.',
       args: { afterEventId: t.arg.id({ description: AFTER }) },
-      subscribe: async (_root, args, ctx) => {
-        const viewer = viewerOf(ctx);
-        requireClinician(viewer, 'a work queue');
-        const after = parseEventId(args.afterEventId as string | null | undefined);
-        const organizations = await crisisOrganizations(viewer);
-        return live(ctx, {
-          ...organizationFeeds(viewer, organizations, (id) => [topics.crisisOrganization(id), realtimeTopics.workQueue(id)]),
-          after,
-          accept: (event, current) => {
-            const item = workQueueItemOf(event);
-            return !!item && inWorkQueue(event, current, item.subject, item.id);
-          },
-        });
-      },
+      subscribe: (_root, args, ctx) =>
+        workQueueFeed(ctx, args.afterEventId, 'a work queue', [topics.crisisOrganization, realtimeTopics.workQueue], () => true),
       resolve: (event: LiveEvent) => event,
     }),
   }),

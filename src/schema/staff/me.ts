@@ -8,6 +8,8 @@ import { builder } from '../../builder.js';
 import { prisma, type Prisma } from '../../db.js';
 import { caseWhere } from '../../auth/access.js';
 import type { Viewer } from '../../auth/viewer.js';
+import type { Context } from '../../context.js';
+import type { RealtimeContext } from '../../realtime/plugin.js';
 import { OPEN_TASK_STATUSES } from '../../services/workflow/machines/task.js';
 import {
   DEFAULT_NO_CONTACT_DAYS,
@@ -141,8 +143,7 @@ builder.prismaObjectFields('StaffMember', (t) => ({
       ONLY_FOR_VIEWER,
     args: {
       noContactDays: t.arg.int({
-        defaultValue: DEFAULT_NO_CONTACT_DAYS,
-        description: 'Days without an interaction before a case shows as NO_CONTACT',
+        description: "Days without an interaction before a case shows as NO_CONTACT (default: the server's NO_CONTACT_DAYS, as the live workQueue)",
         validate: z.number().int().min(1).max(365),
       }),
       kinds: t.arg({ type: [WorkQueueItemKindEnum], description: 'Only these kinds (default all)' }),
@@ -152,7 +153,7 @@ builder.prismaObjectFields('StaffMember', (t) => ({
       const viewer = viewerOf(ctx);
       if (staff.id !== viewer.id) return [];
       const items = await workQueueFor(viewer, {
-        noContactDays: args.noContactDays ?? DEFAULT_NO_CONTACT_DAYS,
+        noContactDays: args.noContactDays ?? (ctx as Context & RealtimeContext).realtime?.config.noContactDays ?? DEFAULT_NO_CONTACT_DAYS,
         kinds: args.kinds,
         limit: args.limit ?? DEFAULT_WORK_QUEUE_LIMIT,
       });
