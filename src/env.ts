@@ -47,6 +47,7 @@ const EnvSchema = z
     OUTBOX_RETENTION_DAYS: z.coerce.number().min(0.0001).max(3650).default(30),
     OUTBOX_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
     ESCALATION_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
+    OVERDUE_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
     NO_CONTACT_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     WS_KEEPALIVE_MS: z.coerce.number().int().min(0).max(600_000).default(12_000),
     WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
@@ -96,6 +97,8 @@ export interface RealtimeConfig {
   outboxRetentionDays: number;
   outboxPruneIntervalMs: number;
   escalationPollMs: number;
+  /** How often overdue work (no contact, referrals, follow-ups, reviews, tasks) is announced. */
+  overduePollMs: number;
   /** Days without an interaction before an open case is announced as NO_CONTACT. */
   noContactDays: number;
   wsKeepAliveMs: number;
@@ -149,6 +152,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       outboxRetentionDays: env.OUTBOX_RETENTION_DAYS,
       outboxPruneIntervalMs: env.OUTBOX_PRUNE_INTERVAL_MS,
       escalationPollMs: env.ESCALATION_POLL_MS,
+      overduePollMs: env.OVERDUE_POLL_MS,
       noContactDays: env.NO_CONTACT_DAYS,
       wsKeepAliveMs: env.WS_KEEPALIVE_MS,
       wsMaxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,

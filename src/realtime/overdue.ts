@@ -21,6 +21,8 @@ import { OPEN_TASK_STATUSES } from '../services/workflow/machines/task.js';
 import { realtimeTopics } from './topics.js';
 
 const BATCH = 100;
+/** Batches of one kind per sweep: a backlog drains in a few sweeps, a sweep stays short. */
+const MAX_BATCHES = 20;
 
 export const OVERDUE_KINDS = ['NO_CONTACT', 'REFERRAL_STUCK', 'FOLLOW_UP_OVERDUE', 'PLAN_REVIEW_OVERDUE', 'TASK_OVERDUE'] as const;
 export type OverdueKind = (typeof OVERDUE_KINDS)[number];
@@ -111,20 +113,31 @@ function sweepSql(kind: OverdueKind, { table, due, open, joins, organization, pa
     RETURNING id`;
 }
 
-const statements = new Map<number, string[]>();
+const statements = new Map<number, Array<[OverdueKind, string]>>();
 
-/** Claims and announces what became overdue; returns the outbox ids written. */
-export async function announceOverdue(options: { retentionDays: number; noContactDays: number }): Promise<bigint[]> {
-  let sqls = statements.get(options.noContactDays);
+/** The sweep's statement per kind ($1: the retention in days); exported for the benchmark. */
+export function overdueStatements(noContactDays: number): Array<[OverdueKind, string]> {
+  let sqls = statements.get(noContactDays);
   if (!sqls) {
-    const all = specs(options.noContactDays);
-    sqls = OVERDUE_KINDS.map((kind) => sweepSql(kind, all[kind]));
-    statements.set(options.noContactDays, sqls);
+    const all = specs(noContactDays);
+    sqls = OVERDUE_KINDS.map((kind) => [kind, sweepSql(kind, all[kind])]);
+    statements.set(noContactDays, sqls);
   }
+  return sqls;
+}
+
+/**
+ * Claims and announces what became overdue; returns the outbox ids written. A kind with more
+ * than a batch due (a backlog after downtime) takes several batches, up to MAX_BATCHES a sweep.
+ */
+export async function announceOverdue(options: { retentionDays: number; noContactDays: number }): Promise<bigint[]> {
   const ids: bigint[] = [];
-  for (const sql of sqls) {
-    const rows = await prisma.$queryRawUnsafe<Array<{ id: bigint }>>(sql, options.retentionDays);
-    for (const row of rows) ids.push(BigInt(row.id));
+  for (const [, sql] of overdueStatements(options.noContactDays)) {
+    for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
+      const rows = await prisma.$queryRawUnsafe<Array<{ id: bigint }>>(sql, options.retentionDays);
+      for (const row of rows) ids.push(BigInt(row.id));
+      if (rows.length < BATCH) break;
+    }
   }
   return ids;
 }

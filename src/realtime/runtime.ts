@@ -94,7 +94,8 @@ export function createRealtime(options: RealtimeOptions) {
       relay.start();
       jobs = [
         every(config.escalationPollMs, 'crisis escalation', log, sweeps.escalation),
-        every(config.escalationPollMs, 'overdue work sweep', log, sweeps.overdue),
+        // Work due in days or hours: a minute late is on time, and the sweep reads more than escalation.
+        every(config.overduePollMs, 'overdue work sweep', log, sweeps.overdue),
         every(config.outboxPruneIntervalMs, 'outbox retention', log, sweeps.retention),
       ];
     },
