@@ -37,6 +37,12 @@ export function breakGlass(input: { clientId: string; reason: string; durationMi
       kind: 'BREAK_GLASS',
       payload: { grantId: grant.id, clientId: client.id, staffId: viewer.id, approvalId: approval.id, expiresAt: expiresAt.toISOString() },
     });
+    // On the clinician's own topic too: their live feeds start following the client's organizations.
+    await scope.emit({
+      topic: topics.staff(viewer.id),
+      kind: 'ACCESS_GRANTED',
+      payload: { grantId: grant.id, clientId: client.id, expiresAt: expiresAt.toISOString() },
+    });
     return { ...grant, approvalId: approval.id };
   });
 }

@@ -136,6 +136,31 @@ describe('crisis alerts across instances', () => {
     alerts.stop();
   });
 
+  it("follows a client's organization from the moment a clinician breaks the glass for them", async () => {
+    const w = await world();
+    const elsewhere = await createOrganization();
+    const physician = await createStaff(elsewhere.id, { roles: ['PHYSICIAN'], discipline: 'MEDICAL' });
+    const physicianToken = await cluster.tokenFor(physician.id);
+    const managerToken = await cluster.tokenFor(w.manager.id);
+    const alerts = collect(b.ws(physicianToken), ALERTS);
+    await waitFor(() => b.liveOn(`staff:${physician.id}`) >= 1, { what: "the physician's subscription to go live" });
+
+    const before = await raise(a, managerToken, w.client.id, w.kase.id, 'HIGH', 'Raised before the glass was broken');
+    const granted = expectData(
+      await a.gql(
+        `mutation ($input: BreakGlassInput!) { breakGlass(input: $input) { __typename } }`,
+        { input: { clientId: globalId('Client', w.client.id), reason: 'Unconscious in the ED, need medication history' } },
+        physicianToken,
+      ),
+    );
+    expect(granted.breakGlass.__typename).toBe('BreakGlassGrant');
+    const after = await raise(a, managerToken, w.client.id, w.kase.id, 'CRITICAL', 'Raised during the emergency access');
+    const [event] = await alerts.waitForEvents(1);
+    expect(event.crisisAlerts.crisis.id).toBe(after);
+    expect(JSON.stringify(alerts.events)).not.toContain(before);
+    alerts.stop();
+  });
+
   it('refuses at subscribe time what the matching query refuses', async () => {
     const w = await world();
     const analyst = await createStaff(w.org.id, { roles: ['ANALYST'], discipline: 'ADMINISTRATIVE' });

@@ -72,8 +72,9 @@ async function crisisOrganizations(viewer: Viewer): Promise<string[]> {
 }
 
 /**
- * Feeds by organization: the given organizations' topics, and those of organizations whose
- * cases the viewer joins while subscribed (CASE_ASSIGNED on their staff topic), from then on.
+ * Feeds by organization: the given organizations' topics, and from then on those of the
+ * organizations whose cases the viewer comes to see while subscribed, as their staff topic
+ * tells: joining a care team (CASE_ASSIGNED) or breaking the glass (ACCESS_GRANTED).
  */
 function organizationFeeds(viewer: Viewer, organizations: readonly string[], topicsOf: (organizationId: string) => string[]) {
   const followed = new Set(organizations);
@@ -81,12 +82,18 @@ function organizationFeeds(viewer: Viewer, organizations: readonly string[], top
   return {
     topics: [...organizations.flatMap(topicsOf), mine],
     async follow(event: OutboxEvent, current: Viewer): Promise<string[]> {
-      const caseId = event.topic === mine && event.kind === 'CASE_ASSIGNED' ? idIn(event.payload, 'caseId') : null;
-      if (!caseId) return [];
-      const kase = await prisma.case.findFirst({ where: { id: caseId, AND: [caseWhere(current)] }, select: { organizationId: true } });
-      if (!kase || followed.has(kase.organizationId)) return [];
-      followed.add(kase.organizationId);
-      return topicsOf(kase.organizationId);
+      if (event.topic !== mine) return [];
+      const caseId = event.kind === 'CASE_ASSIGNED' ? idIn(event.payload, 'caseId') : null;
+      const clientId = event.kind === 'ACCESS_GRANTED' ? idIn(event.payload, 'clientId') : null;
+      if (!caseId && !clientId) return [];
+      const cases = await prisma.case.findMany({
+        where: { AND: [caseWhere(current), caseId ? { id: caseId } : { clientId: clientId! }] },
+        select: { organizationId: true },
+        distinct: ['organizationId'],
+      });
+      const added = cases.map((kase) => kase.organizationId).filter((id) => !followed.has(id));
+      for (const id of added) followed.add(id);
+      return added.flatMap(topicsOf);
     },
   };
 }
