@@ -21,6 +21,7 @@ import {
   ReferralStatusEnum,
 } from '../enums.js';
 import { WorkQueueItemKindEnum } from '../staff/me.js';
+import type { Viewer } from '../../auth/viewer.js';
 import type { LiveEvent } from './live.js';
 
 /** Loads a node for one delivery, shared by deliveries of the same event, viewer and selection. */
@@ -41,31 +42,24 @@ const dueAt = (live: LiveEvent) => {
 };
 const stringIn = (live: LiveEvent, key: string) => idIn(payloadOf(live), key);
 
-// The nodes several event types carry, each loaded through its access filter.
-const loadCase = (query: object, live: LiveEvent) =>
-  load(live, 'Case', stringIn(live, 'caseId'), query, () =>
-    prisma.case.findFirst({ ...query, where: { id: stringIn(live, 'caseId')!, AND: [caseWhere(live.viewer)] } }),
-  );
-const loadReferral = (query: object, live: LiveEvent) =>
-  load(live, 'Referral', stringIn(live, 'referralId'), query, () =>
-    prisma.referral.findFirst({ ...query, where: { id: stringIn(live, 'referralId')!, AND: [referralWhere(live.viewer)] } }),
-  );
-const loadCrisis = (query: object, live: LiveEvent) =>
-  load(live, 'CrisisEvent', stringIn(live, 'crisisId'), query, () =>
-    prisma.crisisEvent.findFirst({ ...query, where: { id: stringIn(live, 'crisisId')!, AND: [crisisWhere(live.viewer)] } }),
-  );
-const loadTask = (query: object, live: LiveEvent) =>
-  load(live, 'Task', stringIn(live, 'taskId'), query, () =>
-    prisma.task.findFirst({ ...query, where: { id: stringIn(live, 'taskId')!, AND: [taskWhere(live.viewer)] } }),
-  );
-const loadFollowUp = (query: object, live: LiveEvent) =>
-  load(live, 'FollowUp', stringIn(live, 'followUpId'), query, () =>
-    prisma.followUp.findFirst({ ...query, where: { id: stringIn(live, 'followUpId')!, AND: [followUpWhere(live.viewer)] } }),
-  );
-const loadCarePlan = (query: object, live: LiveEvent) =>
-  load(live, 'CarePlan', stringIn(live, 'carePlanId'), query, () =>
-    prisma.carePlan.findFirst({ ...query, where: { id: stringIn(live, 'carePlanId')!, AND: [carePlanWhere(live.viewer)] } }),
-  );
+/**
+ * A loader of the node an event names by `key` in its payload, through the model's access
+ * filter for the subscriber, e.g. loaderOf('Case', 'caseId', caseWhere, (args) => prisma.case.findFirst(args)).
+ */
+function loaderOf<T>(model: string, key: string, where: (viewer: Viewer) => object, find: (args: { where: object }) => Promise<T | null>) {
+  return (query: object, live: LiveEvent): Promise<T | null> => {
+    const id = stringIn(live, key);
+    return load(live, model, id, query, () => find({ ...query, where: { id: id!, AND: [where(live.viewer)] } }));
+  };
+}
+
+// The nodes several event types carry.
+const loadCase = loaderOf('Case', 'caseId', caseWhere, (args) => prisma.case.findFirst(args));
+const loadReferral = loaderOf('Referral', 'referralId', referralWhere, (args) => prisma.referral.findFirst(args));
+const loadCrisis = loaderOf('CrisisEvent', 'crisisId', crisisWhere, (args) => prisma.crisisEvent.findFirst(args));
+const loadTask = loaderOf('Task', 'taskId', taskWhere, (args) => prisma.task.findFirst(args));
+const loadFollowUp = loaderOf('FollowUp', 'followUpId', followUpWhere, (args) => prisma.followUp.findFirst(args));
+const loadCarePlan = loaderOf('CarePlan', 'carePlanId', carePlanWhere, (args) => prisma.carePlan.findFirst(args));
 
 export const LiveEventInterface = builder.interfaceRef<LiveEvent>('LiveEvent').implement({
   description:
