@@ -73,7 +73,7 @@ export async function clientsOf(type: string, ids: string[]): Promise<Map<string
 }
 
 /** Fills in the client of reads whose row did not carry it; drops those that name no client. */
-async function withClients(entries: AuditedAccess[]): Promise<AuditedAccess[]> {
+export async function withClients(entries: AuditedAccess[]): Promise<AuditedAccess[]> {
   const missing = new Map<string, string[]>();
   for (const entry of entries) {
     if (entry.action === 'READ' && entry.clientId === null) missing.set(entry.entityType, [...(missing.get(entry.entityType) ?? []), entry.entityId]);

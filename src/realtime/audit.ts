@@ -4,7 +4,7 @@
 // lost" rule as queries), and the deliveries of one fan-out share an INSERT instead of one
 // each for 5,000 subscribers. The INSERT is plain SQL over arrays (unnest): Prisma's createMany
 // spent ~0.3 ms per row building the statement, which for a fan-out was most of the latency.
-import type { AuditedAccess } from '../audit/read-audit.js';
+import { withClients, type AuditedAccess } from '../audit/read-audit.js';
 import type { Context } from '../context.js';
 import { prisma } from '../db.js';
 
@@ -69,9 +69,12 @@ export function createAuditBatcher() {
 
   return {
     /** Writes the reads of one delivery (drained from its context); resolves once stored. */
-    record(context: Context): Promise<void> {
-      const entries: AuditedAccess[] = context.audit.drain();
-      if (entries.length === 0 || !context.viewer) return Promise.resolve();
+    async record(context: Context): Promise<void> {
+      const drained = context.audit.drain();
+      if (drained.length === 0 || !context.viewer) return;
+      // A task names its client through its case: looked up as for queries (read-audit.ts).
+      const entries: AuditedAccess[] = await withClients(drained);
+      if (entries.length === 0) return;
       for (const entry of entries) {
         batch.rows.push({
           actorId: context.viewer.id,
@@ -86,7 +89,7 @@ export function createAuditBatcher() {
         });
       }
       timer ??= setTimeout(() => void flush(), WINDOW_MS);
-      return batch.done;
+      await batch.done;
     },
   };
 }

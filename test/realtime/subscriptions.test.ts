@@ -120,5 +120,9 @@ describe('myAssignments', () => {
     expect(assigned.myAssignments).toMatchObject({ kind: 'TASK_ASSIGNED', task: { id: created.createTask.id, title: 'Call the landlord' }, case: { id: globalId('Case', w.kase.id) } });
     expect(theirs.events).toHaveLength(0);
     expect(await prisma.domainEvent.count({ where: { topic: `staff:${w.colleague.id}` } })).toBe(0);
+    // Reads of the task are audited under its case's client: the mutation's answer, and the delivery.
+    const taskId = Buffer.from(created.createTask.id, 'base64').toString().split(':')[1]!;
+    const reads = await prisma.auditEvent.findMany({ where: { actorId: w.manager.id, action: 'READ', entityType: 'Task', entityId: taskId } });
+    expect(reads.map((r) => r.clientId)).toEqual([w.client.id, w.client.id]);
   });
 });
