@@ -9,6 +9,7 @@ import type { Context } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { CrisisCategory, CrisisSeverity } from '../../generated/prisma/enums.js';
+import type { OutboxEvent } from '../../realtime/event.js';
 import { realtimeTopics, topics } from '../../realtime/topics.js';
 import {
   caseVisible,
@@ -30,7 +31,6 @@ import { Team } from '../staff/staff.js';
 import { viewerOf } from '../viewer.js';
 import { AssignmentEvent, CaseUpdateEvent, CrisisAlertEvent, FollowUpDueEvent, GoalProgressEvent, ReferralStatusEvent, WorkQueueEvent } from './events.js';
 import { live, parseEventId, type LiveEvent } from './live.js';
-import type { OutboxEvent } from '../../realtime/event.js';
 
 const SEVERITY_RANK: Record<CrisisSeverity, number> = { LOW: 0, MODERATE: 1, HIGH: 2, CRITICAL: 3 };
 
