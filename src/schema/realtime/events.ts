@@ -88,11 +88,7 @@ export const CrisisAlertEvent = builder.objectRef<LiveEvent>('CrisisAlertEvent')
   description: 'A crisis raised, acknowledged, escalated or changing status.',
   interfaces: [LiveEventInterface],
   fields: (t) => ({
-    crisis: t.prismaField({
-      type: 'CrisisEvent',
-      nullable: true,
-      resolve: loadCrisis,
-    }),
+    crisis: t.prismaField({ type: 'CrisisEvent', nullable: true, resolve: loadCrisis }),
     severity: t.field({ type: CrisisSeverityEnum, nullable: true, description: 'At the time of the event', resolve: (live) => stringIn(live, 'severity') as never }),
     category: t.field({ type: CrisisCategoryEnum, nullable: true, resolve: (live) => stringIn(live, 'category') as never }),
     status: t.field({ type: CrisisStatusEnum, nullable: true, description: 'At the time of the event', resolve: (live) => stringIn(live, 'status') as never }),
@@ -134,11 +130,7 @@ export const CaseUpdateEvent = builder.objectRef<LiveEvent>('CaseUpdateEvent').i
   description: 'Anything on one case: status, team, plan, goal progress, referral, interaction, crisis, task, follow-up.',
   interfaces: [LiveEventInterface],
   fields: (t) => ({
-    case: t.prismaField({
-      type: 'Case',
-      nullable: true,
-      resolve: loadCase,
-    }),
+    case: t.prismaField({ type: 'Case', nullable: true, resolve: loadCase }),
     subjectId: t.globalID({
       nullable: true,
       description: 'The id of what changed, for node(id:) (a Referral, GoalProgress, CrisisEvent...); null when it is the case itself',
@@ -176,11 +168,7 @@ export const ReferralStatusEvent = builder.objectRef<LiveEvent>('ReferralStatusE
   description: 'A referral moved from one status to another.',
   interfaces: [LiveEventInterface],
   fields: (t) => ({
-    referral: t.prismaField({
-      type: 'Referral',
-      nullable: true,
-      resolve: loadReferral,
-    }),
+    referral: t.prismaField({ type: 'Referral', nullable: true, resolve: loadReferral }),
     from: t.field({ type: ReferralStatusEnum, nullable: true, resolve: (live) => stringIn(live, 'from') as never }),
     to: t.field({ type: ReferralStatusEnum, nullable: true, resolve: (live) => stringIn(live, 'to') as never }),
   }),
@@ -190,11 +178,7 @@ export const AssignmentEvent = builder.objectRef<LiveEvent>('AssignmentEvent').i
   description: 'A case, task or follow-up assigned to you, or a change to one (kinds CASE_ASSIGNED, TASK_*, FOLLOW_UP_*).',
   interfaces: [LiveEventInterface],
   fields: (t) => ({
-    case: t.prismaField({
-      type: 'Case',
-      nullable: true,
-      resolve: loadCase,
-    }),
+    case: t.prismaField({ type: 'Case', nullable: true, resolve: loadCase }),
     task: t.prismaField({ type: 'Task', nullable: true, resolve: loadTask }),
     followUp: t.prismaField({ type: 'FollowUp', nullable: true, resolve: loadFollowUp }),
   }),
@@ -204,26 +188,11 @@ export const WorkQueueEvent = builder.objectRef<LiveEvent>('WorkQueueEvent').imp
   description: 'Something that just became overdue in your work queue (see StaffMember.workQueue for the current list).',
   interfaces: [LiveEventInterface],
   fields: (t) => ({
-    reason: t.field({
-      type: WorkQueueItemKindEnum,
-      resolve: (live) => workQueueItemOf(live.event)!.reason,
-    }),
+    reason: t.field({ type: WorkQueueItemKindEnum, resolve: (live) => workQueueItemOf(live.event)!.reason }),
     dueSince: t.field({ type: 'DateTime', nullable: true, resolve: dueAt }),
-    case: t.prismaField({
-      type: 'Case',
-      nullable: true,
-      resolve: loadCase,
-    }),
-    crisis: t.prismaField({
-      type: 'CrisisEvent',
-      nullable: true,
-      resolve: loadCrisis,
-    }),
-    referral: t.prismaField({
-      type: 'Referral',
-      nullable: true,
-      resolve: loadReferral,
-    }),
+    case: t.prismaField({ type: 'Case', nullable: true, resolve: loadCase }),
+    crisis: t.prismaField({ type: 'CrisisEvent', nullable: true, resolve: loadCrisis }),
+    referral: t.prismaField({ type: 'Referral', nullable: true, resolve: loadReferral }),
     followUp: t.prismaField({ type: 'FollowUp', nullable: true, resolve: loadFollowUp }),
     carePlan: t.prismaField({ type: 'CarePlan', nullable: true, description: 'On PLAN_REVIEW_OVERDUE', resolve: loadCarePlan }),
     task: t.prismaField({ type: 'Task', nullable: true, resolve: loadTask }),
