@@ -2,13 +2,13 @@
 // for the API (FHIR CarePlan, Goal and activity statuses). The tables are written out here
 // on purpose: a change to a machine must be a deliberate change to this test too.
 import { describe, expect, it } from 'vitest';
-import { InvalidTransitionError } from '../../../src/errors.js';
 import type { StateMachine } from '../../../src/services/workflow/state-machine.js';
+import { describeMachines, type TransitionTable } from '../../support/machines.js';
 import { carePlanMachine, ENDED_PLAN_STATUSES, OPEN_PLAN_STATUSES } from '../../../src/services/workflow/machines/care-plan.js';
 import { DROPPED_GOAL_STATUSES, goalMachine, INITIAL_GOAL_STATUSES } from '../../../src/services/workflow/machines/goal.js';
 import { INITIAL_INTERVENTION_STATUSES, interventionMachine } from '../../../src/services/workflow/machines/intervention.js';
 
-const CARE_PLAN: Record<string, string[]> = {
+const CARE_PLAN: TransitionTable = {
   DRAFT: ['ACTIVE', 'REVOKED', 'ENTERED_IN_ERROR'],
   ACTIVE: ['ON_HOLD', 'COMPLETED', 'REVOKED', 'ENTERED_IN_ERROR'],
   ON_HOLD: ['ACTIVE', 'REVOKED', 'ENTERED_IN_ERROR'],
@@ -17,7 +17,7 @@ const CARE_PLAN: Record<string, string[]> = {
   ENTERED_IN_ERROR: [],
 };
 
-const GOAL: Record<string, string[]> = {
+const GOAL: TransitionTable = {
   PROPOSED: ['PLANNED', 'ACCEPTED', 'REJECTED', 'CANCELLED'],
   PLANNED: ['ACCEPTED', 'ACTIVE', 'CANCELLED'],
   ACCEPTED: ['ACTIVE', 'ON_HOLD', 'CANCELLED'],
@@ -28,7 +28,7 @@ const GOAL: Record<string, string[]> = {
   REJECTED: [],
 };
 
-const INTERVENTION: Record<string, string[]> = {
+const INTERVENTION: TransitionTable = {
   NOT_STARTED: ['SCHEDULED', 'IN_PROGRESS', 'CANCELLED'],
   SCHEDULED: ['IN_PROGRESS', 'CANCELLED'],
   IN_PROGRESS: ['COMPLETED', 'STOPPED'],
@@ -37,44 +37,13 @@ const INTERVENTION: Record<string, string[]> = {
   STOPPED: [],
 };
 
-function pairs(table: Record<string, string[]>) {
-  const statuses = Object.keys(table);
-  return statuses.flatMap((from) => statuses.map((to) => [from, to, table[from]!.includes(to)] as const));
-}
-
-const machines: Array<[string, StateMachine<string>, Record<string, string[]>]> = [
+const machines: Array<[string, StateMachine<string>, TransitionTable]> = [
   ['CarePlan', carePlanMachine as StateMachine<string>, CARE_PLAN],
   ['Goal', goalMachine as StateMachine<string>, GOAL],
   ['Intervention', interventionMachine as StateMachine<string>, INTERVENTION],
 ];
 
-describe.each(machines)('%s machine', (entity, machine, table) => {
-  it('lists exactly the agreed moves from each status, in order', () => {
-    for (const [from, allowed] of Object.entries(table)) expect([...machine.allowedFrom(from)]).toEqual(allowed);
-  });
-
-  it.each(pairs(table).filter(([, , allowed]) => allowed))('allows %s -> %s', (from, to) => {
-    expect(machine.can(from, to)).toBe(true);
-    expect(() => machine.assert(from, to)).not.toThrow();
-  });
-
-  it.each(pairs(table).filter(([, , allowed]) => !allowed))('refuses %s -> %s with a typed InvalidTransition', (from, to) => {
-    expect(machine.can(from, to)).toBe(false);
-    let error: unknown;
-    try {
-      machine.assert(from, to);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(InvalidTransitionError);
-    expect(error).toMatchObject({ entity, from, to, allowed: table[from] });
-  });
-
-  it('knows its final statuses', () => {
-    const finals = Object.entries(table).filter(([, allowed]) => allowed.length === 0).map(([status]) => status);
-    expect([...machine.finalStatuses]).toEqual(finals);
-  });
-});
+describeMachines(machines, { ordered: true });
 
 describe('status groups used by the rules', () => {
   it('a plan is open while DRAFT, ACTIVE or ON_HOLD, and ended otherwise', () => {
