@@ -7,6 +7,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { prisma } from '../db.js';
 import type { AuditAction } from '../generated/prisma/enums.js';
+import { insertAuditRows, type AuditRow } from './store.js';
 
 export interface AuditedAccess {
   action: Extract<AuditAction, 'READ' | 'ACCESS_DENIED'>;
@@ -93,19 +94,22 @@ export async function flushAudit(context: Context): Promise<void> {
   if (drained.length === 0 || !context.viewer) return;
   const entries = await withClients(drained);
   if (entries.length === 0) return;
-  await prisma.auditEvent.createMany({
-    data: entries.map((entry) => ({
-      actorId: context.viewer!.id,
-      action: entry.action,
-      outcome: entry.action === 'ACCESS_DENIED' ? 'DENIED' : 'SUCCESS',
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      clientId: entry.clientId,
-      operationName: context.operationName,
-      requestId: context.requestId,
-      reason: entry.reason ?? null,
-    })),
-  });
+  await insertAuditRows(prisma, entries.map((entry) => auditRowOf(context, entry)));
+}
+
+/** The AuditEvent row of one read or denied attempt in `context`. */
+export function auditRowOf(context: Context, entry: AuditedAccess): AuditRow {
+  return {
+    actorId: context.viewer!.id,
+    action: entry.action,
+    outcome: entry.action === 'ACCESS_DENIED' ? 'DENIED' : 'SUCCESS',
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    clientId: entry.clientId,
+    operationName: context.operationName,
+    requestId: context.requestId,
+    reason: entry.reason ?? null,
+  };
 }
 
 export function useReadAudit(): Plugin {

@@ -9,6 +9,7 @@ import type { Viewer } from '../../auth/viewer.js';
 import { viewerOf } from '../../schema/viewer.js';
 import { NotFoundError } from '../../errors.js';
 import { outboxCommitted } from '../../realtime/wake.js';
+import { insertAuditRows } from '../../audit/store.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -34,6 +35,8 @@ export interface MutationScope {
   audit(entry: AuditEntry): Promise<void>;
   /** Queues a domain event in the outbox (same transaction); published after commit. */
   emit(event: EventEntry): Promise<void>;
+  /** Runs `effect` once the transaction has committed (never if it rolls back). */
+  afterCommit(effect: () => void): void;
 }
 
 export async function runMutation<T>(
@@ -43,16 +46,18 @@ export async function runMutation<T>(
 ): Promise<T> {
   const viewer = viewerOf(ctx);
   const messages: DomainEventMessage[] = [];
+  const effects: Array<() => void> = [];
   const result = await prisma.$transaction(async (tx) => {
     const scope: MutationScope = {
       tx,
       viewer,
       ctx,
       async audit(entry) {
-        await tx.auditEvent.create({
-          data: {
+        await insertAuditRows(tx, [
+          {
             actorId: viewer.id,
             action: entry.action,
+            outcome: 'SUCCESS',
             entityType: entry.entityType,
             entityId: entry.entityId,
             clientId: entry.clientId ?? null,
@@ -60,7 +65,10 @@ export async function runMutation<T>(
             operationName: operation,
             requestId: ctx.requestId,
           },
-        });
+        ]);
+      },
+      afterCommit(effect) {
+        effects.push(effect);
       },
       async emit(event) {
         const payload = event.payload ?? {};
@@ -94,6 +102,7 @@ export async function runMutation<T>(
   // Committed: the outbox relay publishes the rows, in id order, to every instance
   // (src/realtime/relay.ts). Publishing here as well would race it and break the order.
   if (messages.length > 0) outboxCommitted();
+  for (const effect of effects) effect();
   return result;
 }
 
