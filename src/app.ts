@@ -3,6 +3,7 @@
 // with the real-time layer (outbox relay, escalation and retention sweeps, src/realtime/).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenForStaffChanges } from './auth/staff-changes.js';
 import { createTokenVerifier } from './auth/tokens.js';
 import { closeDatabase, openDatabase, prisma } from './db.js';
 import { resolveDatabase, type ResolvedDatabase } from './db/resolve.js';
@@ -71,6 +72,14 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         // PGlite serves one connection at a time: the relay then shares Prisma's and polls.
         sessionUrl: database.kind === 'postgresql' ? database.url : null,
       });
+
+      // Viewers are cached while this session hears of every staff change (the embedded
+      // database serves one connection: there, each request loads its viewer).
+      if (database.kind === 'postgresql') {
+        const staffChanges = listenForStaffChanges({ url: database.url, log });
+        stops.push(staffChanges.stop);
+        await staffChanges.ready;
+      }
 
       const verifyToken = createTokenVerifier(config.jwt);
       const yoga = createYogaServer({

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { extractBearer, TokenError, type TokenVerifier } from './tokens.js';
-import { loadViewer, type Viewer } from './viewer.js';
+import type { Viewer } from './viewer.js';
+import { viewerCache } from './viewer-cache.js';
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, {
@@ -23,7 +24,7 @@ export async function authenticate(authorization: unknown, verify: TokenVerifier
     if (error instanceof TokenError) throw unauthenticated(error.message);
     throw error;
   }
-  const viewer = await loadViewer(claims.staffId, claims.expiresAt);
+  const viewer = await viewerCache.get(claims.staffId, claims.expiresAt);
   if (!viewer) throw unauthenticated('The access token names no active staff member');
   return viewer;
 }

@@ -181,6 +181,19 @@ class CatalogClient extends pg.Client {
   }
 }
 
+/**
+ * adapter-pg 7.10 runs a migration script by splitting it on every `;`, which cuts a function
+ * body (`$$ ... ; ... $$`) in pieces. PostgreSQL takes the whole script as one simple query,
+ * as Prisma's native engine sends it.
+ */
+function wholeScripts(adapter: SqlDriverAdapter): void {
+  const pool = (adapter as unknown as { underlyingDriver(): pg.Pool }).underlyingDriver();
+  const { onError } = adapter as unknown as { onError(error: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    await pool.query(script).catch((error: unknown) => onError.call(adapter, error));
+  };
+}
+
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
@@ -222,6 +235,7 @@ class EngineAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   }
 
   private track(adapter: SqlDriverAdapter): SqlDriverAdapter {
+    wholeScripts(adapter);
     const dispose = adapter.dispose.bind(adapter);
     let done: Promise<void> | undefined;
     // Idempotent: the engine may dispose of an adapter, and close() disposes what is left.

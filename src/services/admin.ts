@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { ApprovalSubject, Discipline, StaffRole } from '../generated/prisma/enums.js';
 import { Prisma } from '../db.js';
+import { viewerCache } from '../auth/viewer-cache.js';
 import { runMutation, type MutationScope } from './workflow/mutation.js';
 import { topics } from './workflow/topics.js';
 import { updateVersioned } from './workflow/versioning.js';
@@ -101,6 +102,8 @@ export function updateStaffMember(
       entityId: staff.id,
       reason: input.active === false ? 'deactivated' : input.active === true ? 'reactivated' : null,
     });
+    // Other instances hear of it from PostgreSQL (viewer-cache.ts); this one forgets at once.
+    scope.afterCommit(() => viewerCache.invalidate(staff.id));
     // Live sockets of a deactivated account are closed by the realtime layer on this event.
     await scope.emit({ topic: topics.staff(staff.id), kind: 'STAFF_UPDATED', payload: { staffId: staff.id, active: updated.active } });
     return updated;
@@ -136,6 +139,7 @@ export function setTeamMembership(input: { teamId: string; staffId: string; role
       create: { teamId: team.id, staffId: staff.id, role, endedAt: input.member ? null : new Date() },
       update: { role, endedAt: input.member ? null : new Date(), ...(input.member ? { startedAt: new Date() } : {}) },
     });
+    scope.afterCommit(() => viewerCache.invalidate(staff.id));
     await scope.audit({ action: 'UPDATE', entityType: 'Team', entityId: team.id, reason: `${input.member ? 'added' : 'removed'} ${staff.id}` });
     return team;
   });

@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { startTestApp, expectData, type TestApp } from '../support/app.js';
 import { createOrganization, createStaff } from '../support/factories.js';
 import { prisma } from '../../src/db.js';
+import { viewerCache } from '../../src/auth/viewer-cache.js';
 
 let t: TestApp;
 let staffId: string;
@@ -68,12 +69,14 @@ describe('authentication over HTTP', () => {
     expect(body.errors[0].message).toBe('The access token has expired');
   });
 
-  it('takes effect at once when a staff member is deactivated', async () => {
+  it('takes effect as soon as PostgreSQL announces a deactivation made outside the API', async () => {
     const org = await createOrganization();
     const leaver = await createStaff(org.id);
     const token = await t.tokenFor(leaver.id);
     expect((await post({ authorization: `Bearer ${token}` })).status).toBe(200);
+    const noticed = viewerCache.invalidated(leaver.id);
     await prisma.staffMember.update({ where: { id: leaver.id }, data: { active: false } });
+    await noticed;
     expect((await post({ authorization: `Bearer ${token}` })).status).toBe(401);
   });
 });

@@ -745,6 +745,7 @@ describe('batched reads', () => {
       interventions { status goal { description } }
       reviews { outcome reviewer { name } }
       revisions(first: 5) { totalCount edges { node { revision changedBy { name } } } } } } } }`;
+    await t.gql('{ __typename }', {}, { token: w.token }); // the viewer is cached from then on
     const small = await countStatements(() => t.gql(query, { first: 2 }, { token: w.token }));
     const large = await countStatements(() => t.gql(query, { first: 6 }, { token: w.token }));
     expect(expectData<any>(small.result).carePlans.edges).toHaveLength(2);
