@@ -13,6 +13,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { StaffRole } from '../generated/prisma/enums.js';
 import type { Viewer } from './viewer.js';
 import { NotFoundError } from '../errors.js';
+import { filterTime } from '../clock.js';
 
 const CLINICAL_ROLES: readonly StaffRole[] = [
   'CASE_MANAGER',
@@ -38,7 +39,7 @@ function onCareTeam(viewer: Viewer): Prisma.CaseWhereInput {
   return { careTeam: { some: { staffId: viewer.id, endedAt: null } } };
 }
 
-function breakGlass(viewer: Viewer, now = new Date()): Prisma.BreakGlassGrantListRelationFilter {
+function breakGlass(viewer: Viewer, now = filterTime()): Prisma.BreakGlassGrantListRelationFilter {
   return { some: { staffId: viewer.id, expiresAt: { gt: now } } };
 }
 

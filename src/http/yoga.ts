@@ -76,7 +76,13 @@ export function createYogaServer(options: {
       debug: (...args) => log.debug(args.join(' ')),
       info: (...args) => log.info(args.join(' ')),
       warn: (...args) => log.warn(args.join(' ')),
-      error: (...args) => log.error(args.join(' ')),
+      // Yoga logs the original of every error our maskError rewrote, typed expected ones
+      // included, as text carrying the query around it (literals: names, phone numbers):
+      // unexpected errors are logged by useErrorHandler below, with the request id.
+      error: (...args) => {
+        if (args.some((arg) => arg instanceof GraphQLError || arg instanceof AppError)) return;
+        log.error(args.join(' '));
+      },
     },
     // Expected failures keep their message and code; anything else reaches clients as
     // "Unexpected error." only, and the log has the detail under the request id.

@@ -13,6 +13,7 @@ import { ACTIVE_CRISIS_STATUSES, crisisMachine } from './workflow/machines/crisi
 import { runCreate, runMutation, type MutationScope, type Tx } from './workflow/mutation.js';
 import { topics } from './workflow/topics.js';
 import { checkVersion, updateVersioned } from './workflow/versioning.js';
+import { filterTime } from '../clock.js';
 
 const MINUTE_MS = 60 * 1000;
 
@@ -30,7 +31,7 @@ const NOTHING = { id: { in: [] as string[] } };
  * clinicians holding an unexpired break-glass grant for the client, and whoever reported it
  * while they may still see the client.
  */
-export function crisisWhere(viewer: Viewer, now = new Date()): Prisma.CrisisEventWhereInput {
+export function crisisWhere(viewer: Viewer, now = filterTime()): Prisma.CrisisEventWhereInput {
   if (!isClinician(viewer)) return NOTHING;
   const or: Prisma.CrisisEventWhereInput[] = [
     { client: { cases: { some: caseWhere(viewer) } } },

@@ -11,6 +11,7 @@ import type { ConsentCategory, InteractionType, Sensitivity } from '../generated
 import { runCreate, runMutation, type Tx } from './workflow/mutation.js';
 import { topics } from './workflow/topics.js';
 import { updateVersioned } from './workflow/versioning.js';
+import { filterTime } from '../clock.js';
 
 /** Clocks of phones and laptops drift: "now" from a client may be a few minutes ahead. */
 export const CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -27,7 +28,7 @@ export function interactionWhere(viewer: Viewer): Prisma.InteractionWhereInput {
  * What the summary decision needs to know about one interaction and the viewer, loaded with
  * the interaction itself (so a page of interactions costs no extra query per row).
  */
-export function summaryAccessSelect(viewer: Viewer, now = new Date()) {
+export function summaryAccessSelect(viewer: Viewer, now = filterTime()) {
   return {
     sensitivity: true,
     sensitiveCategory: true,

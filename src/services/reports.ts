@@ -2,6 +2,7 @@
 // names, contacts or free text. Counts below MIN_CELL are suppressed (null) so that a small
 // group cannot be re-identified from a report.
 import { prisma } from '../db.js';
+import { filterTime } from '../clock.js';
 
 export const MIN_CELL = 5;
 
@@ -92,7 +93,7 @@ export async function goalAttainment(organizationId: string) {
   return rows.map((row) => ({ domain: row.domain, goals: suppress(Number(row.goals)), attainmentRate: ratio(Number(row.achieved), Number(row.goals)) }));
 }
 
-export async function plansOverdueForReview(organizationId: string, now = new Date()) {
+export async function plansOverdueForReview(organizationId: string, now = filterTime()) {
   return prisma.carePlan.count({ where: { status: 'ACTIVE', nextReviewDue: { lt: now }, case: { organizationId } } });
 }
 

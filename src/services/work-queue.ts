@@ -20,6 +20,7 @@ import { caseWhere, isSupervisor } from '../auth/access.js';
 import type { Viewer } from '../auth/viewer.js';
 import { prisma, type Db, type Prisma } from '../db.js';
 import { OPEN_TASK_STATUSES } from './workflow/machines/task.js';
+import { filterTime } from '../clock.js';
 
 export const WORK_QUEUE_KINDS = [
   'NO_CONTACT',
@@ -95,7 +96,7 @@ export function workQueueScope(viewer: Viewer) {
 }
 
 export async function workQueueFor(viewer: Viewer, options: WorkQueueOptions = {}, db: Db = prisma): Promise<WorkQueueItem[]> {
-  const now = options.now ?? new Date();
+  const now = options.now ?? filterTime();
   const days = options.noContactDays ?? DEFAULT_NO_CONTACT_DAYS;
   const take = Math.min(options.limit ?? DEFAULT_WORK_QUEUE_LIMIT, MAX_WORK_QUEUE_LIMIT);
   const wanted = (kind: WorkQueueKind) => !options.kinds?.length || options.kinds.includes(kind);

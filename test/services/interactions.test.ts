@@ -322,6 +322,7 @@ describe('batched reads', () => {
     const PAGE = `query($id: ID!, $first: Int!) { node(id: $id) { ... on Case { interactions(first: $first) { edges { node {
       summary summaryWithheldReason staff { name } goals { description } participants { relatedPerson { name } } } } } } } }`;
     for (const token of [w.token, await t.tokenFor(supervisor.id)]) {
+      await t.gql('{ __typename }', {}, { token }); // the viewer is cached from then on
       const small = await countStatements(() => t.gql(PAGE, { id: w.caseId, first: 3 }, { token }));
       const large = await countStatements(() => t.gql(PAGE, { id: w.caseId, first: 30 }, { token }));
       const edges = (large.result.data as any).node.interactions.edges;

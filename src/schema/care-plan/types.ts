@@ -20,6 +20,7 @@ import {
   PlanReviewOutcomeEnum,
 } from '../enums.js';
 import { viewerOf } from '../viewer.js';
+import { filterTime } from '../../clock.js';
 
 const planOfVisibleCase = (ctx: Context): Prisma.CarePlanWhereInput => ({ case: caseWhere(viewerOf(ctx)) });
 
@@ -222,7 +223,7 @@ const CarePlanFilter = builder.inputType('CarePlanFilter', {
 });
 
 function carePlansWhere(filter: typeof CarePlanFilter.$inferInput | null | undefined, ctx: Context): Prisma.CarePlanWhereInput {
-  const now = new Date();
+  const now = filterTime();
   const overdue: Prisma.CarePlanWhereInput = { status: 'ACTIVE', nextReviewDue: { lt: now } };
   // Spelled out rather than NOT(overdue): SQL's NOT would also drop rows without a review date.
   const notOverdue: Prisma.CarePlanWhereInput = {

@@ -18,6 +18,7 @@ import { CareTeamRoleEnum, CasePriorityEnum, CaseStatusEnum, SettingEnum } from 
 import { commonErrors } from '../errors.js';
 import { StaffMember, Team } from '../staff/staff.js';
 import { viewerOf } from '../viewer.js';
+import { filterTime } from '../../clock.js';
 
 export const Case = builder.prismaNode('Case', {
   id: { field: 'id' },
@@ -90,7 +91,7 @@ const CaseFilter = builder.inputType('CaseFilter', {
 });
 
 function casesWhere(filter: typeof CaseFilter.$inferInput | null | undefined, ctx: Context): Prisma.CaseWhereInput {
-  const now = new Date();
+  const now = filterTime();
   return {
     AND: [
       caseWhere(viewerOf(ctx)),

@@ -20,6 +20,7 @@ import { Provider } from '../provider/provider.js';
 import { StaffMember } from '../staff/staff.js';
 import { viewerOf } from '../viewer.js';
 import { ForbiddenError } from '../../errors.js';
+import { filterTime } from '../../clock.js';
 
 /**
  * One clock per request for the summary decision's selection: Pothos computes a field's
@@ -30,7 +31,7 @@ import { ForbiddenError } from '../../errors.js';
 const requestClock = new WeakMap<object, Date>();
 function requestTime(ctx: object): Date {
   let now = requestClock.get(ctx);
-  if (!now) requestClock.set(ctx, (now = new Date()));
+  if (!now) requestClock.set(ctx, (now = filterTime()));
   return now;
 }
 

@@ -12,6 +12,7 @@ import { ConsentCategoryEnum, ProviderKindEnum, ReferralStatusEnum, ReferralUrge
 import { commonErrors } from '../errors.js';
 import { Provider } from '../provider/provider.js';
 import { viewerOf } from '../viewer.js';
+import { filterTime } from '../../clock.js';
 
 const money = (value: Prisma.Decimal | null) => (value === null ? null : Number(value));
 
@@ -116,7 +117,7 @@ const ReferralFilter = builder.inputType('ReferralFilter', {
 });
 
 function referralsWhere(filter: typeof ReferralFilter.$inferInput | null | undefined, ctx: Context): Prisma.ReferralWhereInput {
-  const now = new Date();
+  const now = filterTime();
   const overdue: Prisma.ReferralWhereInput = { status: 'SENT', expectedResponseBy: { lt: now } };
   return {
     AND: [
