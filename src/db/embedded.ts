@@ -20,6 +20,7 @@ import { hostname } from 'node:os';
 import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgresOptions {
@@ -56,7 +57,9 @@ export async function startEmbeddedPostgres({
   let db: PGlite | undefined;
   let serial: SerialServer | undefined;
   try {
-    db = await PGlite.create({ dataDir: dir });
+    // pg_trgm: the client search indexes (prisma/migrations/*_client_search_trigram). PGlite
+    // refuses CREATE EXTENSION for an extension it was not constructed with.
+    db = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
     serial = serialSocketServer(db, port);
     await serial.server.start();
   } catch (error) {

@@ -122,6 +122,25 @@ describe('registerClient', () => {
     expect(await writeCounts()).toEqual(before);
   });
 
+  it('compares identifiers and family names literally: _ % and \\ are no wildcards', async () => {
+    const w = await staffWithToken(t);
+    const tag = uniqueFamilyName('X').slice(2);
+    await createClient(w.org.id, { familyName: `Ab${tag}`, identifiers: { create: { system: 'MRN', value: `AB${tag}1` } } });
+    const check = async (input: Record<string, unknown>) =>
+      result(await t.gql(FIND, { input: { givenName: 'Someone', ...input } }, { token: w.token }), 'findDuplicateClients');
+    for (const value of [`A_${tag}1`, `A%1`, `AB${tag}1\\`]) {
+      expect(await check({ identifiers: [{ system: 'MRN', value }] })).toMatchObject({ __typename: 'DuplicateCheck', candidates: [] });
+    }
+    expect(await check({ identifiers: [{ system: 'M_N', value: `AB${tag}1` }] })).toMatchObject({ candidates: [] });
+    expect(await check({ identifiers: [{ system: 'MRN', value: `ab${tag}1` }] })).toMatchObject({ candidates: [{ strong: true }] });
+    // The same birth date and given name: the family name must be the same too, not alike.
+    const person = { givenName: 'Alex', dateOfBirth: '1980-05-17' };
+    expect(await check({ ...person, familyName: `A_${tag}` })).toMatchObject({ candidates: [] });
+    expect(await check({ ...person, familyName: `AB${tag.toUpperCase()}` })).toMatchObject({
+      candidates: [{ reasons: ['SAME_NAME_AND_BIRTH_DATE'] }],
+    });
+  });
+
   it('blocks the same date of birth with a similar name, case-insensitively, and lists the match', async () => {
     const w = await staffWithToken(t);
     const familyName = uniqueFamilyName('Okafor');

@@ -1,5 +1,5 @@
 // Client registration (with the duplicate check), updates, merging, and the family and support
-// network. Rules live in src/services/clients.ts.
+// network. Rules live in src/services/clients/.
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { InputValidationError } from '@pothos/plugin-validation';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -11,18 +11,20 @@ import type { Context } from '../../context.js';
 import { ForbiddenError, InvalidTransitionError, RuleViolationError, ValidationError } from '../../errors.js';
 import type { Client as ClientRow } from '../../generated/prisma/client.js';
 import {
-  addRelatedPerson,
   checkForDuplicateClients,
-  endClientRelationship,
-  linkRelatedPerson,
-  mergeClients,
   PossibleDuplicatesError,
-  registerClient,
-  updateClient,
-  updateClientRelationship,
   type DuplicateCandidate,
   type DuplicateCheck,
-} from '../../services/clients.js';
+} from '../../services/clients/duplicates.js';
+import { mergeClients } from '../../services/clients/merge.js';
+import { registerClient } from '../../services/clients/registration.js';
+import {
+  addRelatedPerson,
+  endClientRelationship,
+  linkRelatedPerson,
+  updateClientRelationship,
+} from '../../services/clients/relationships.js';
+import { updateClient } from '../../services/clients/updates.js';
 import { ClientStatusEnum, RelationshipEnum } from '../enums.js';
 import { commonErrors, ErrorInterface } from '../errors.js';
 import { viewerOf } from '../viewer.js';

@@ -6,6 +6,7 @@ import { ClientStatusEnum, RelationshipEnum, RiskLevelEnum } from '../enums.js';
 import { Organization } from '../organization/organization.js';
 import { viewerOf } from '../viewer.js';
 import type { Context } from '../../context.js';
+import { clientSearchWhere, hasControlCharacters, SEARCH_MAX_LENGTH } from '../../services/clients/search.js';
 
 export const Client = builder.prismaNode('Client', {
   id: { field: 'id' },
@@ -111,8 +112,14 @@ export const ClientRelationship = builder.prismaNode('ClientRelationship', {
 const ClientFilter = builder.inputType('ClientFilter', {
   fields: (t) => ({
     search: t.string({
-      description: 'Matches given, family and preferred names and identifier values, case-insensitively',
-      validate: z.string().max(200, 'search is at most 200 characters'),
+      description:
+        'Every word (at most 5) must match, ignoring case: part of a given, family or preferred name, or a whole ' +
+        'identifier value (the beginning of one, for a word of 3 or more characters with a digit). ' +
+        '% _ and \\ are plain characters; control characters are refused.',
+      validate: z
+        .string()
+        .max(SEARCH_MAX_LENGTH, `search is at most ${SEARCH_MAX_LENGTH} characters`)
+        .refine((text) => !hasControlCharacters(text), 'must not contain control characters'),
     }),
     status: t.field({ type: ClientStatusEnum }),
     riskLevel: t.field({ type: RiskLevelEnum }),
@@ -132,33 +139,34 @@ const ClientOrder = builder.inputType('ClientOrder', {
   }),
 });
 
-export function clientSearchWhere(search: string): Prisma.ClientWhereInput {
-  // Every word must match some name or identifier: "ada lovel" finds Ada Lovelace.
-  const words = search.split(/\s+/).filter(Boolean).slice(0, 5);
-  return {
-    AND: words.map((word) => ({
-      OR: [
-        { givenName: { contains: word, mode: 'insensitive' } },
-        { familyName: { contains: word, mode: 'insensitive' } },
-        { preferredName: { contains: word, mode: 'insensitive' } },
-        { identifiers: { some: { value: { equals: word, mode: 'insensitive' } } } },
-      ],
-    })),
-  };
-}
+type ClientFilterInput = typeof ClientFilter.$inferInput | null | undefined;
 
-function clientsWhere(filter: typeof ClientFilter.$inferInput | null | undefined, ctx: Context): Prisma.ClientWhereInput {
+function clientsWhere(filter: ClientFilterInput, search: Prisma.ClientWhereInput, ctx: Context): Prisma.ClientWhereInput {
   return {
     AND: [
       clientWhere(viewerOf(ctx)),
       { mergedIntoId: null },
-      filter?.search?.trim() ? clientSearchWhere(filter.search.trim()) : {},
+      search,
       filter?.status ? { status: filter.status } : {},
       filter?.riskLevel ? { riskLevel: filter.riskLevel } : {},
       filter?.region ? { region: filter.region } : {},
       filter?.organizationId ? { organizationId: filter.organizationId.id } : {},
     ],
   };
+}
+
+// The page and its totalCount are resolved separately with the same args object: look the
+// search's identifiers up once per request.
+const searchWheres = new WeakMap<object, Promise<Prisma.ClientWhereInput>>();
+
+function clientsWhereFor(args: { filter?: ClientFilterInput }, ctx: Context): Promise<Prisma.ClientWhereInput> {
+  let search = searchWheres.get(args);
+  if (!search) {
+    const text = args.filter?.search?.trim();
+    search = text ? clientSearchWhere(prisma, text, 'filter.search') : Promise.resolve({});
+    searchWheres.set(args, search);
+  }
+  return search.then((where) => clientsWhere(args.filter, where, ctx));
 }
 
 function clientOrderBy(order: typeof ClientOrder.$inferInput | null | undefined): Prisma.ClientOrderByWithRelationInput[] {
@@ -181,11 +189,11 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: ClientFilter }),
       orderBy: t.arg({ type: ClientOrder }),
     },
-    totalCount: (_parent, args, ctx) => prisma.client.count({ where: clientsWhere(args.filter, ctx) }),
-    resolve: (query, _parent, args, ctx) =>
+    totalCount: async (_parent, args, ctx) => prisma.client.count({ where: await clientsWhereFor(args, ctx) }),
+    resolve: async (query, _parent, args, ctx) =>
       prisma.client.findMany({
         ...query,
-        where: clientsWhere(args.filter, ctx),
+        where: await clientsWhereFor(args, ctx),
         orderBy: clientOrderBy(args.orderBy),
       }),
   }),
