@@ -133,7 +133,7 @@ describe('names and identifiers', () => {
     const staffToken = await t.tokenFor(staff.id);
     const count = IDENTIFIER_CLIENT_LIMIT + 5;
     await prisma.client.createMany({
-      data: Array.from({ length: count }, (_, i) => ({ organizationId: org.id, givenName: 'Many', familyName: `Many-${String(i).padStart(3, '0')}` })),
+      data: Array.from({ length: count }, (_, i) => ({ organizationId: org.id, givenName: 'Many', familyName: `Many-${String(i).padStart(4, '0')}` })),
     });
     const rows = await prisma.client.findMany({ where: { organizationId: org.id }, select: { id: true, familyName: true } });
     await prisma.clientIdentifier.createMany({
@@ -154,9 +154,12 @@ describe('names and identifiers', () => {
     expect(many.byRelation).toBe(true);
     expect(many.totalCount).toBe(count);
     expect(many.edges.map((e: any) => e.node.familyName)).toEqual(rows.map((r) => r.familyName).sort().slice(0, 100));
+    const limit = await page('zq70'); // ZQ70000..ZQ70999: as many as are looked up by id
+    expect(limit.byRelation).toBe(false);
+    expect(limit.totalCount).toBe(IDENTIFIER_CLIENT_LIMIT);
     const few = await page('zq71');
     expect(few.byRelation).toBe(false);
-    expect(few.edges.map((e: any) => e.node.familyName)).toEqual(['Many-100', 'Many-101', 'Many-102', 'Many-103', 'Many-104']);
+    expect(few.edges.map((e: any) => e.node.familyName)).toEqual(['Many-1000', 'Many-1001', 'Many-1002', 'Many-1003', 'Many-1004']);
     expect((await page('zq')).edges.map((e: any) => e.node.familyName)).toEqual(['Named']); // no digit: names only
     expect((await page('zq9')).edges.map((e: any) => e.node.familyName)).toEqual(['Named', 'Through-case']);
   });
