@@ -191,8 +191,9 @@ export function recordInteraction(input: RecordInteractionInput, ctx: Context) {
         summary: input.summary,
         sensitivity,
         sensitiveCategory: category,
-        participants: { create: participants },
-        goals: { connect: goalIds.map((id) => ({ id })) },
+        // Empty nested writes still cost Prisma a read-back of the new row.
+        ...(participants.length > 0 ? { participants: { create: participants } } : {}),
+        ...(goalIds.length > 0 ? { goals: { connect: goalIds.map((id) => ({ id })) } } : {}),
       },
       select: { id: true },
     });

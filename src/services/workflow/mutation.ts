@@ -4,12 +4,12 @@
 import type { Context } from '../../context.js';
 import { Prisma, prisma } from '../../db.js';
 import type { AuditAction } from '../../generated/prisma/enums.js';
-import type { DomainEventMessage } from '../../pubsub.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { viewerOf } from '../../schema/viewer.js';
 import { NotFoundError } from '../../errors.js';
 import { outboxCommitted } from '../../realtime/wake.js';
-import { insertAuditRows } from '../../audit/store.js';
+import type { AuditRow } from '../../audit/store.js';
+import { writeJournal, type OutboxRow } from './journal.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -31,9 +31,10 @@ export interface MutationScope {
   tx: Tx;
   viewer: Viewer;
   ctx: Context;
-  /** Records who changed what (same transaction). */
+  /** Records who changed what (same transaction, written when the work is done). */
   audit(entry: AuditEntry): Promise<void>;
-  /** Queues a domain event in the outbox (same transaction); published after commit. */
+  /** Queues a domain event in the outbox (same transaction, written when the work is done, in
+   *  emit order); published after commit. */
   emit(event: EventEntry): Promise<void>;
   /** Runs `effect` once the transaction has committed (never if it rolls back). */
   afterCommit(effect: () => void): void;
@@ -45,7 +46,8 @@ export async function runMutation<T>(
   work: (scope: MutationScope) => Promise<T>,
 ): Promise<T> {
   const viewer = viewerOf(ctx);
-  const messages: DomainEventMessage[] = [];
+  const audits: AuditRow[] = [];
+  const events: OutboxRow[] = [];
   const effects: Array<() => void> = [];
   const result = await prisma.$transaction(async (tx) => {
     const scope: MutationScope = {
@@ -53,39 +55,28 @@ export async function runMutation<T>(
       viewer,
       ctx,
       async audit(entry) {
-        await insertAuditRows(tx, [
-          {
-            actorId: viewer.id,
-            action: entry.action,
-            outcome: 'SUCCESS',
-            entityType: entry.entityType,
-            entityId: entry.entityId,
-            clientId: entry.clientId ?? null,
-            reason: entry.reason ?? null,
-            operationName: operation,
-            requestId: ctx.requestId,
-          },
-        ]);
+        audits.push({
+          actorId: viewer.id,
+          action: entry.action,
+          outcome: 'SUCCESS',
+          entityType: entry.entityType,
+          entityId: entry.entityId,
+          clientId: entry.clientId ?? null,
+          reason: entry.reason ?? null,
+          operationName: operation,
+          requestId: ctx.requestId,
+        });
+      },
+      async emit(event) {
+        events.push({ topic: event.topic, kind: event.kind, payload: { ...event.payload, actorId: viewer.id } });
       },
       afterCommit(effect) {
         effects.push(effect);
       },
-      async emit(event) {
-        const payload = event.payload ?? {};
-        const row = await tx.domainEvent.create({
-          data: { topic: event.topic, kind: event.kind, payload: { ...payload, actorId: viewer.id } as Prisma.InputJsonValue },
-        });
-        messages.push({
-          eventId: row.id.toString(),
-          topic: row.topic,
-          kind: row.kind,
-          occurredAt: row.createdAt.toISOString(),
-          actorId: viewer.id,
-          payload,
-        });
-      },
     };
-    return work(scope);
+    const done = await work(scope);
+    await writeJournal(tx, audits, events);
+    return done;
   }).catch((error: unknown) => {
     // A denied attempt is audited outside the rolled-back transaction (AuditBuffer).
     if (error instanceof NotFoundError && error.denied) {
@@ -101,7 +92,7 @@ export async function runMutation<T>(
   });
   // Committed: the outbox relay publishes the rows, in id order, to every instance
   // (src/realtime/relay.ts). Publishing here as well would race it and break the order.
-  if (messages.length > 0) outboxCommitted();
+  if (events.length > 0) outboxCommitted();
   for (const effect of effects) effect();
   return result;
 }
