@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { viewerCache } from './viewer-cache.js';
 
-/** The channel the triggers of migration `staff_change_notify` notify: payload a staff id, or '*'. */
+/** The channel the triggers of migration `staff_change_notify` notify: '<staff id or *>:<xid>'. */
 export const STAFF_CHANNEL = 'casegraph_staff';
 
 export interface StaffChangeListener {
@@ -30,7 +30,10 @@ export function listenForStaffChanges(options: { url: string; log: Logger; retry
         session.on('error', () => resolve());
         session.on('end', () => resolve());
       });
-      session.on('notification', ({ payload }) => viewerCache.invalidate(payload && payload !== '*' ? payload : null));
+      session.on('notification', ({ payload }) => {
+        const [staffId, xid] = (payload ?? '').split(':');
+        viewerCache.invalidate(staffId && staffId !== '*' ? staffId : null, xid && /^\d+$/.test(xid) ? BigInt(xid) : null);
+      });
       try {
         client = session;
         await session.connect();

@@ -1,32 +1,41 @@
 // Who the staff member behind a request is, without a database round trip per request.
 //
-// Entries are dropped the moment PostgreSQL says a staff row or a team membership changed: the
-// triggers of migration `staff_change_notify` NOTIFY `casegraph_staff` with the staff id after
-// every commit that touches them (also changes made outside the API), and every instance
-// LISTENs (src/auth/staff-changes.ts). The instance that made the change through the API drops
-// its entry itself before answering. While no listener is connected the cache is bypassed, and
-// a reconnecting listener empties it: a notification missed in between can never leave a
-// deactivated or demoted staff member cached.
-import { loadViewer, type Viewer } from './viewer.js';
-
-type Staff = Omit<Viewer, 'expiresAt'>;
+// Entries are dropped when PostgreSQL says a staff row or a team membership changed: the
+// triggers of migration `staff_change_notify` NOTIFY `casegraph_staff` with the staff id and
+// the writing transaction's id after every commit that touches them (also changes made
+// outside the API), and every instance LISTENs (src/auth/staff-changes.ts). The instance that
+// made a change through the API drops its entry itself before answering. An entry remembers
+// the snapshot it was read in: a notice of a change that snapshot already saw is ignored, and a
+// change it did not see (also one announced while the read was under way) is never kept.
+// While no listener is connected the cache is bypassed, and a reconnect empties it.
+import { loadStaff, loadViewer, type Staff, type Viewer } from './viewer.js';
 
 const MAX_ENTRIES = 10_000;
 /** A safety net only: invalidation is by notification. */
 const MAX_AGE_MS = 5 * 60_000;
+/** Notices kept for the reads in flight when they came. */
+const MAX_RECENT = 1_000;
 
 interface Entry {
   staff: Staff | null;
+  snapshot: Snapshot;
   loadedAt: number;
 }
 
+/** A change: which staff member (null: all), by which transaction (null: unknown, so unseen). */
+interface Notice {
+  seq: number;
+  staffId: string | null;
+  xid: bigint | null;
+}
+
 const entries = new Map<string, Entry>();
-/** Loads in flight, so concurrent first requests of one staff member share one query. */
+/** Reads in flight, so concurrent first requests of one staff member share one query. */
 const loading = new Map<string, Promise<Staff | null>>();
-/** Bumped by every invalidation: a load that started before one is not kept. */
-let epoch = 0;
+const recent: Notice[] = [];
+let seq = 0;
 let listeners = 0;
-const waiters = new Set<(staffId: string | null) => void>();
+const waiters = new Set<(notice: Notice) => void>();
 const listenWaiters = new Set<() => void>();
 const stats = { hits: 0, misses: 0, invalidations: 0 };
 
@@ -42,10 +51,11 @@ export const viewerCache = {
     stats.misses += 1;
     let pending = loading.get(staffId);
     if (!pending) {
-      const startedAt = epoch;
-      pending = loadViewer(staffId, null).then((viewer) => {
-        const staff = viewer && strip(viewer);
-        if (startedAt === epoch && listeners > 0) remember(staffId, staff);
+      const startedAt = seq;
+      pending = loadStaff(staffId).then(({ staff, snapshot }) => {
+        const seen = snapshot ? parseSnapshot(snapshot) : null;
+        const missed = recent.some((n) => n.seq > startedAt && covers(n, staffId) && !(seen && sees(seen, n.xid)));
+        if (seen && !missed && listeners > 0) remember(staffId, { staff, snapshot: seen, loadedAt: Date.now() });
         return staff;
       });
       pending.finally(() => loading.delete(staffId)).catch(() => {});
@@ -55,20 +65,31 @@ export const viewerCache = {
     return staff && { ...staff, expiresAt };
   },
 
-  /** Forget one staff member (a change to them), or everyone (null: a table was emptied). */
-  invalidate(staffId: string | null): void {
-    epoch += 1;
+  /**
+   * A change to one staff member (or all: null) by transaction `xid` (null: unknown) was
+   * committed: entries read before it are dropped.
+   */
+  invalidate(staffId: string | null, xid: bigint | null = null): void {
+    const notice: Notice = { seq: ++seq, staffId, xid };
     stats.invalidations += 1;
-    if (staffId === null) entries.clear();
-    else entries.delete(staffId);
-    for (const waiter of waiters) waiter(staffId);
+    if (loading.size > 0) {
+      recent.push(notice);
+      if (recent.length > MAX_RECENT) recent.shift();
+    } else recent.length = 0;
+    if (staffId === null) {
+      for (const [id, entry] of entries) if (!sees(entry.snapshot, xid)) entries.delete(id);
+    } else {
+      const entry = entries.get(staffId);
+      if (entry && !sees(entry.snapshot, xid)) entries.delete(staffId);
+    }
+    for (const waiter of waiters) waiter(notice);
   },
 
-  /** Resolves at the next invalidation that covers `staffId` (tests await a change's notice). */
+  /** Resolves at the next notice that covers `staffId` (tests await a change's notice). */
   invalidated(staffId: string): Promise<void> {
     return new Promise((resolve) => {
-      const waiter = (id: string | null) => {
-        if (id !== null && id !== staffId) return;
+      const waiter = (notice: Notice) => {
+        if (!covers(notice, staffId)) return;
         waiters.delete(waiter);
         resolve();
       };
@@ -94,12 +115,27 @@ export const viewerCache = {
   },
 };
 
-function strip(viewer: Viewer): Staff {
-  const { expiresAt: _ignored, ...staff } = viewer;
-  return staff;
+const covers = (notice: Notice, staffId: string) => notice.staffId === null || notice.staffId === staffId;
+
+interface Snapshot {
+  xmin: bigint;
+  xmax: bigint;
+  running: Set<bigint>;
 }
 
-function remember(staffId: string, staff: Staff | null): void {
+/** pg_snapshot text: `xmin:xmax:xip,xip,...`. */
+function parseSnapshot(text: string): Snapshot {
+  const [xmin, xmax, xip] = text.split(':');
+  return { xmin: BigInt(xmin!), xmax: BigInt(xmax!), running: new Set(xip ? xip.split(',').map(BigInt) : []) };
+}
+
+/** Whether a read in `snapshot` saw the commit of transaction `xid` (as pg_visible_in_snapshot). */
+function sees(snapshot: Snapshot, xid: bigint | null): boolean {
+  if (xid === null) return false;
+  return xid < snapshot.xmin || (xid < snapshot.xmax && !snapshot.running.has(xid));
+}
+
+function remember(staffId: string, entry: Entry): void {
   if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  entries.set(staffId, { staff, loadedAt: Date.now() });
+  entries.set(staffId, entry);
 }

@@ -1,5 +1,5 @@
-// The authenticated staff member behind a request, loaded fresh from the database on every
-// request so a deactivation or a role change takes effect at once.
+// The authenticated staff member behind a request, as the database has it now: a deactivation
+// or a role change takes effect at once (through the per-instance cache, viewer-cache.ts).
 import { prisma } from '../db.js';
 import type { Discipline, StaffRole } from '../generated/prisma/enums.js';
 
@@ -14,34 +14,41 @@ export interface Viewer {
   expiresAt: number | null;
 }
 
+export type Staff = Omit<Viewer, 'expiresAt'>;
+
 export function hasRole(viewer: Viewer | null, ...roles: StaffRole[]): boolean {
   return !!viewer && roles.some((role) => viewer.roles.includes(role));
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// One fixed statement; the snapshot tells the cache which later changes this read already saw.
+const LOAD_STAFF = `SELECT pg_current_snapshot()::text AS snapshot, s.id, s."organizationId", s.email,
+       s.roles::text[] AS roles, s.discipline::text AS discipline,
+       array(SELECT m."teamId"::text FROM "TeamMembership" m WHERE m."staffId" = s.id AND m."endedAt" IS NULL) AS "teamIds"
+  FROM (SELECT 1) AS one LEFT JOIN "StaffMember" s ON s.id = $1::uuid AND s.active`;
+
+interface StaffRow {
+  snapshot: string;
+  id: string | null;
+  organizationId: string;
+  email: string;
+  roles: StaffRole[];
+  discipline: Discipline;
+  teamIds: string[];
+}
+
+/** The active staff member with this id (null: none, or inactive), and the snapshot it was read in. */
+export async function loadStaff(staffId: string): Promise<{ staff: Staff | null; snapshot: string | null }> {
+  // A malformed id would make PostgreSQL reject the uuid comparison.
+  if (!UUID.test(staffId)) return { staff: null, snapshot: null };
+  const [row] = await prisma.$queryRawUnsafe<StaffRow[]>(LOAD_STAFF, staffId);
+  const { snapshot, id, ...rest } = row!;
+  return { staff: id ? { id, ...rest } : null, snapshot };
+}
+
 /** null when there is no such staff member or they are inactive. */
 export async function loadViewer(staffId: string, expiresAt: number | null): Promise<Viewer | null> {
-  // A malformed id would make PostgreSQL reject the uuid comparison.
-  if (!/^[0-9a-f-]{36}$/i.test(staffId)) return null;
-  const staff = await prisma.staffMember.findUnique({
-    where: { id: staffId },
-    select: {
-      id: true,
-      organizationId: true,
-      email: true,
-      roles: true,
-      discipline: true,
-      active: true,
-      teamMemberships: { where: { endedAt: null }, select: { teamId: true } },
-    },
-  });
-  if (!staff || !staff.active) return null;
-  return {
-    id: staff.id,
-    organizationId: staff.organizationId,
-    email: staff.email,
-    roles: staff.roles,
-    discipline: staff.discipline,
-    teamIds: staff.teamMemberships.map((m) => m.teamId),
-    expiresAt,
-  };
+  const { staff } = await loadStaff(staffId);
+  return staff && { ...staff, expiresAt };
 }

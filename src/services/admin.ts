@@ -102,7 +102,7 @@ export function updateStaffMember(
       entityId: staff.id,
       reason: input.active === false ? 'deactivated' : input.active === true ? 'reactivated' : null,
     });
-    // Other instances hear of it from PostgreSQL (viewer-cache.ts); this one forgets at once.
+    // Every instance hears of it from PostgreSQL (viewer-cache.ts); this one forgets at once.
     scope.afterCommit(() => viewerCache.invalidate(staff.id));
     // Live sockets of a deactivated account are closed by the realtime layer on this event.
     await scope.emit({ topic: topics.staff(staff.id), kind: 'STAFF_UPDATED', payload: { staffId: staff.id, active: updated.active } });

@@ -38,6 +38,17 @@ describe('viewer cache', () => {
     expect(expectData(await t.gql(ME, {}, { token })).me.roles).toEqual(['CASE_MANAGER', 'SUPERVISOR']);
   });
 
+  it('keeps an entry read after the change it is told of', async () => {
+    const staff = await createStaff(orgId, { roles: ['NURSE'] });
+    const token = await t.tokenFor(staff.id);
+    const noticed = viewerCache.invalidated(staff.id);
+    await prisma.staffMember.update({ where: { id: staff.id }, data: { roles: ['PHYSICIAN'] } });
+    expect(expectData(await t.gql(ME, {}, { token })).me.roles).toEqual(['PHYSICIAN']);
+    await noticed;
+    // The read saw that transaction: its notice (before or after the read) leaves nothing stale.
+    expect((await countStatements(() => t.gql('{ __typename }', {}, { token }))).statements).toEqual([]);
+  });
+
   it('drops a staff member whose team membership changes, and refuses one deactivated', async () => {
     const staff = await createStaff(orgId);
     const token = await t.tokenFor(staff.id);

@@ -1,16 +1,19 @@
 -- Announce every committed change to a staff member or a team membership on the channel
--- casegraph_staff (payload: the staff id; '*' when a table is emptied), so that each instance
--- drops its cached viewer at once (src/auth/viewer-cache.ts). NOTIFY is delivered on commit only.
+-- casegraph_staff, as '<staff id>:<transaction id>' ('*:<transaction id>' when a table is
+-- emptied), so that each instance drops the viewers it cached before that transaction
+-- (src/auth/viewer-cache.ts). NOTIFY is delivered on commit only.
 CREATE OR REPLACE FUNCTION casegraph_notify_staff_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  xid text := pg_current_xact_id()::text;
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
-    PERFORM pg_notify('casegraph_staff', '*');
+    PERFORM pg_notify('casegraph_staff', '*:' || xid);
   ELSIF TG_TABLE_NAME = 'StaffMember' THEN
-    IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('casegraph_staff', OLD."id"::text); END IF;
-    IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('casegraph_staff', NEW."id"::text); END IF;
+    IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('casegraph_staff', OLD."id"::text || ':' || xid); END IF;
+    IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('casegraph_staff', NEW."id"::text || ':' || xid); END IF;
   ELSE
-    IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('casegraph_staff', OLD."staffId"::text); END IF;
-    IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('casegraph_staff', NEW."staffId"::text); END IF;
+    IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('casegraph_staff', OLD."staffId"::text || ':' || xid); END IF;
+    IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('casegraph_staff', NEW."staffId"::text || ':' || xid); END IF;
   END IF;
   RETURN NULL;
 END
