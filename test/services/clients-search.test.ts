@@ -100,6 +100,11 @@ describe('names and identifiers', () => {
     expect(await search('rgh-4471093')).toEqual({ total: 1, names: ['Numbered'] });
     expect(await search('sch_0042')).toEqual({ total: 1, names: ['Numbered'] });
     expect(await search('schx0042')).toEqual({ total: 1, names: ['Lookalike'] });
+    // Every word must match, each through its own names or identifiers.
+    expect(await search('ida schx0042')).toEqual({ total: 1, names: ['Lookalike'] });
+    expect(await search('rgh-4471093 SCH_0042')).toEqual({ total: 1, names: ['Numbered'] });
+    expect(await search('rgh-4471093 schx0042')).toEqual({ total: 0, names: [] });
+    expect(await search('schx0042 kit')).toEqual({ total: 0, names: [] });
   });
 
   it('finds identifiers by their beginning when the word has a digit and 3+ characters', async () => {
