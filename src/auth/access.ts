@@ -45,8 +45,9 @@ function breakGlass(viewer: Viewer, now = filterTime()): Prisma.BreakGlassGrantL
 
 export function caseWhere(viewer: Viewer): Prisma.CaseWhereInput {
   if (!isClinician(viewer)) return NOTHING;
-  const or: Prisma.CaseWhereInput[] = [onCareTeam(viewer), { client: { breakGlassGrants: breakGlass(viewer) } }];
-  if (isSupervisor(viewer)) or.push({ organizationId: viewer.organizationId });
+  // The cheap test first: PostgreSQL evaluates OR arms in order and stops at the first true.
+  const or: Prisma.CaseWhereInput[] = isSupervisor(viewer) ? [{ organizationId: viewer.organizationId }] : [];
+  or.push(onCareTeam(viewer), { client: { breakGlassGrants: breakGlass(viewer) } });
   return { OR: or };
 }
 

@@ -33,12 +33,13 @@ const NOTHING = { id: { in: [] as string[] } };
  */
 export function crisisWhere(viewer: Viewer, now = filterTime()): Prisma.CrisisEventWhereInput {
   if (!isClinician(viewer)) return NOTHING;
-  const or: Prisma.CrisisEventWhereInput[] = [
+  // The cheap test first: PostgreSQL evaluates OR arms in order and stops at the first true.
+  const or: Prisma.CrisisEventWhereInput[] = isSupervisor(viewer) ? [{ organizationId: viewer.organizationId }] : [];
+  or.push(
     { client: { cases: { some: caseWhere(viewer) } } },
     { client: { breakGlassGrants: { some: { staffId: viewer.id, expiresAt: { gt: now } } } } },
     { reportedById: viewer.id, client: clientWhere(viewer) },
-  ];
-  if (isSupervisor(viewer)) or.push({ organizationId: viewer.organizationId });
+  );
   return { OR: or };
 }
 
