@@ -5,7 +5,7 @@
 //  1. migrates (always) and, below BENCH_CLIENTS clients (default 100,000), seeds the database
 //     BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/cg_bench);
 //  2. picks the actors from the data (bench/api/database.ts) and mints their tokens;
-//  3. starts the server (`node --import tsx src/index.ts`, own process group) and the bare yoga;
+//  3. starts the server as `npm start` runs it, but without npm (own process group), and the bare yoga;
 //  4. checks every operation once (no errors, data present) before measuring;
 //  5. counts SQL statements per request in a separate in-process pass (bench/api/count-statements.ts);
 //  6. drives every target with autocannon at each concurrency (BENCH_CONCURRENCY, default 10,50),
@@ -38,6 +38,17 @@ import type { CountPlan } from './api/count-statements.js';
 
 const CHECKOUT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER_DIR = resolve(process.env.BENCH_SERVER_DIR || CHECKOUT);
+
+/**
+ * How the checkout's `npm start` runs its server (built first when it has a build), without
+ * npm in between: node is then the process whose CPU and memory are read.
+ */
+function serverArgs(dir: string): string[] {
+  const start: string = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts.start;
+  if (!start.startsWith('node ')) return ['--import', 'tsx', 'src/index.ts'];
+  if (existsSync(join(dir, 'tsconfig.build.json'))) execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit' });
+  return start.replace(/\$\{\w+:-([^}]*)\}/g, '$1').split(/\s+/).slice(1);
+}
 const OTHER_SERVER = SERVER_DIR !== CHECKOUT;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/cg_bench';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -126,7 +137,7 @@ async function main(): Promise<void> {
     JWT_AUDIENCE: '',
   };
   const [serverPort, barePort, countPort] = [await freePort(), await freePort(), await freePort()];
-  const server = spawnNode('server', ['--import', 'tsx', 'src/index.ts'], {
+  const server = spawnNode('server', serverArgs(SERVER_DIR), {
     cwd: SERVER_DIR,
     env: { ...process.env, ...serverEnv, PORT: String(serverPort) },
     logFile: join(logs, 'server.log'),
