@@ -1,5 +1,6 @@
 // Bearer tokens: HS256 with JWT_SECRET in development and test, or an OIDC provider's keys
 // (JWT_JWKS_URL) in production. `sub` is the StaffMember id; roles come from the database.
+import { createSecretKey } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Config } from '../env.js';
 
@@ -9,11 +10,30 @@ export class TokenError extends Error {
 
 export type TokenVerifier = (token: string) => Promise<{ staffId: string; expiresAt: number | null }>;
 
+/** Verified tokens are remembered this long at most (and never past their `exp`). */
+const VERIFIED_TTL_MS = 60_000;
+const MAX_VERIFIED = 10_000;
+
 export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
   const remote = jwt.jwksUrl ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : undefined;
-  const secret = jwt.secret ? new TextEncoder().encode(jwt.secret) : undefined;
+  // A KeyObject: jose then signs with node:crypto directly instead of importing a WebCrypto key per call.
+  const secret = jwt.secret ? createSecretKey(Buffer.from(jwt.secret)) : undefined;
   const options = { issuer: jwt.issuer, audience: jwt.audience };
-  return async (token) => {
+  // A client sends the same token with every request: its signature is checked once a minute.
+  const verified = new Map<string, { staffId: string; expiresAt: number | null; until: number }>();
+  const verify: TokenVerifier = async (token) => {
+    const known = verified.get(token);
+    const now = Date.now();
+    if (known && now < known.until) {
+      if (known.expiresAt !== null && known.expiresAt * 1000 <= now) throw new TokenError('The access token has expired');
+      return { staffId: known.staffId, expiresAt: known.expiresAt };
+    }
+    const claims = await verifySignature(token);
+    if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
+    verified.set(token, { ...claims, until: Math.min(now + VERIFIED_TTL_MS, claims.expiresAt === null ? Infinity : claims.expiresAt * 1000) });
+    return claims;
+  };
+  const verifySignature: TokenVerifier = async (token) => {
     let payload: JWTPayload;
     try {
       payload = remote
@@ -28,6 +48,7 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
     }
     return { staffId: payload.sub, expiresAt: payload.exp ?? null };
   };
+  return verify;
 }
 
 /** A development/test token for a staff member (HS256). */

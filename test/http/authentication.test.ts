@@ -69,6 +69,16 @@ describe('authentication over HTTP', () => {
     expect(body.errors[0].message).toBe('The access token has expired');
   });
 
+  it('refuses a token once it expires, though its signature was checked before', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 1;
+    const token = await t.tokenFor(staffId, { expiresIn: expiresAt });
+    expect((await post({ authorization: `Bearer ${token}` })).status).toBe(200);
+    // The clock has to pass the token's exp: nothing else to wait for.
+    await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 10));
+    const { body } = await post({ authorization: `Bearer ${token}` });
+    expect(body.errors[0].message).toBe('The access token has expired');
+  });
+
   it('takes effect as soon as PostgreSQL announces a deactivation made outside the API', async () => {
     const org = await createOrganization();
     const leaver = await createStaff(org.id);
