@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANONICAL_OPERATIONS, loadOperation, type CanonicalOperation } from '../../bench/api/operations.js';
 import { prisma } from '../../src/db.js';
+import { planCompilations } from '../../src/db/plan-stats.js';
 import { expectData, startTestApp, type TestApp } from '../support/app.js';
 import { createOrganization, createProvider, createRelatedPerson, createStaff, globalId } from '../support/factories.js';
 import { countStatements } from '../support/sql.js';
@@ -122,18 +123,24 @@ const documents = Object.fromEntries(CANONICAL_OPERATIONS.map((name) => [name, l
 
 /**
  * Statements of one request after a warm-up request of the same viewer: the lower of two
- * counts (a cache entry dropped by a staff change still in flight can only add one).
+ * counts (a cache entry dropped by a staff change still in flight can only add one). And
+ * Prisma query plans compiled by a repeated request: none (the lower of two counts, as one
+ * request can straddle a line of the filters' 100 ms clock grid, src/clock.ts).
  */
 async function cost(name: CanonicalOperation, token: string, variables: () => Record<string, unknown>) {
   const counts: number[] = [];
+  const compiles: number[] = [];
   let data: any;
   for (let i = 0; i < 3; i += 1) {
+    const before = planCompilations();
     const { result, statements } = await countStatements(() => t.gql(documents[name].query, variables(), { token }));
     data = expectData(result);
     if (i > 0) counts.push(statements.length);
+    if (i > 0) compiles.push(planCompilations() - before);
     // SHOW_SQL=1 prints what each request sent.
     if (process.env.SHOW_SQL) console.log(name, statements.map((sql) => sql.replace(/\s+/g, ' ').slice(0, 200)));
   }
+  expect(Math.min(...compiles), `${name}: query plans compiled by a repeated request`).toBe(0);
   return { statements: Math.min(...counts), data };
 }
 
