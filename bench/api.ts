@@ -82,7 +82,7 @@ function git(dir: string, ...args: string[]): string | null {
   }
 }
 
-async function countStatements(plan: CountPlan, logFile: string, timeoutMs = 240_000): Promise<Record<string, { statements: number; counts: number[]; sample: string[] }>> {
+async function countStatements(plan: CountPlan, logFile: string, timeoutMs = 240_000): Promise<Record<string, { statements: number; counts: number[]; plansCompiled: number[]; sample: string[] }>> {
   const planFile = join(dirname(logFile), 'count-plan.json');
   await writeFile(planFile, JSON.stringify(plan));
   const child = spawnNode('statement count', ['--import', 'tsx', join(CHECKOUT, 'bench/api/count-statements.ts'), planFile], {
@@ -189,6 +189,7 @@ async function main(): Promise<void> {
   );
   const sql = Object.fromEntries(Object.entries(counted).map(([label, c]) => [label, c.statements]));
   console.log(`  ${Object.entries(counted).map(([label, c]) => `${label} ${c.statements}${new Set(c.counts).size > 1 ? ` (${c.counts.join('/')})` : ''}`).join(', ')}`);
+  console.log(`  query plans compiled by the counted (warm) requests: ${Object.entries(counted).map(([label, c]) => `${label} ${c.plansCompiled.join('/')}`).join(', ')}`);
 
   const verifyQuery = (body: string) => !body.includes('"errors":');
   const targets: Target[] = [

@@ -5,7 +5,8 @@
 // sends meanwhile (src/db.ts onQuery), without transaction bookkeeping and without the real-time
 // layer's background statements: the filters of test/support/sql.ts. Each operation is sent
 // once to warm up (viewer cache, plan cache), then twice counted; the lower count is reported
-// (a concurrent cache invalidation can only add statements). Prints one line:
+// (a concurrent cache invalidation can only add statements), with the Prisma query plans each
+// counted request compiled (a warm request should compile none). Prints one line:
 //   STATEMENTS {"<label>": {"statements": n, "counts": [n, n], "sample": [...]}, ...}
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,10 +30,14 @@ async function main(): Promise<void> {
   const { loadConfig } = await from('src/env.ts');
   const { buildApp } = await from('src/app.ts');
   const { onQuery } = (await from('src/db.ts')) as { onQuery: (listener: (sql: string) => void) => () => void };
+  // Prisma query plans compiled per request (a checkout without the counter reports none).
+  const plans = (await from('src/db/plan-stats.ts').catch(() => null)) as { planCompilations(): number } | null;
+  const compiled = () => plans?.planCompilations() ?? NaN;
+  compiled();
 
   const app = buildApp(loadConfig({ ...plan.env, PORT: String(plan.port) }));
   const running = (await app.start(plan.port)) as { url: string };
-  const results: Record<string, { statements: number; counts: number[]; sample: string[] }> = {};
+  const results: Record<string, { statements: number; counts: number[]; plansCompiled: number[]; sample: string[] }> = {};
   try {
     for (const request of plan.requests) {
       const send = async (body: string) => {
@@ -46,9 +51,11 @@ async function main(): Promise<void> {
         if (problem) throw new Error(`${request.label}: ${problem}`);
       };
       const counts: number[] = [];
+      const plansCompiled: number[] = [];
       let sample: string[] = [];
       for (const [i, body] of request.bodies.slice(0, 3).entries()) {
         const statements: string[] = [];
+        const compiledBefore = compiled();
         const stop = onQuery((sql) => {
           if (BOOKKEEPING.test(sql.trim()) || BACKGROUND.test(sql)) return;
           statements.push(sql);
@@ -60,11 +67,13 @@ async function main(): Promise<void> {
         }
         if (i === 0) continue; // the warm-up
         counts.push(statements.length);
+        plansCompiled.push(compiled() - compiledBefore);
         if (sample.length === 0 || statements.length < sample.length) sample = statements;
       }
       results[request.label] = {
         statements: Math.min(...counts),
         counts,
+        plansCompiled,
         sample: sample.map((sql) => sql.replace(/\s+/g, ' ').slice(0, 160)),
       };
     }
