@@ -1,5 +1,7 @@
 // The authenticated staff member behind a request, as the database has it now: a deactivation
 // or a role change takes effect at once (through the per-instance cache, viewer-cache.ts).
+import { GraphQLError } from 'graphql';
+import type { Context } from '../context.js';
 import { prisma } from '../db.js';
 import type { Discipline, StaffRole } from '../generated/prisma/enums.js';
 
@@ -15,6 +17,14 @@ export interface Viewer {
 }
 
 export type Staff = Omit<Viewer, 'expiresAt'>;
+
+/** The viewer of a resolver or service behind the `authenticated` scope (root types require it). */
+export function viewerOf(context: Context): Viewer {
+  if (!context.viewer) {
+    throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+  return context.viewer;
+}
 
 export function hasRole(viewer: Viewer | null, ...roles: StaffRole[]): boolean {
   return !!viewer && roles.some((role) => viewer.roles.includes(role));

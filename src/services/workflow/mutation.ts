@@ -4,8 +4,7 @@
 import type { Context } from '../../context.js';
 import { Prisma, prisma } from '../../db.js';
 import type { AuditAction } from '../../generated/prisma/enums.js';
-import type { Viewer } from '../../auth/viewer.js';
-import { viewerOf } from '../../schema/viewer.js';
+import { viewerOf, type Viewer } from '../../auth/viewer.js';
 import { NotFoundError } from '../../errors.js';
 import { outboxCommitted } from '../../realtime/wake.js';
 import type { AuditRow } from '../../audit/store.js';
