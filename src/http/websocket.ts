@@ -7,10 +7,22 @@
 //        reconnects and resubscribes with afterEventId, graphql-ws clients retry on 1013,
 //   1001 on shutdown, after the events already on their way were delivered (drain).
 // Keep-alive: a ping every WS_KEEPALIVE_MS; a socket that does not answer within as long is cut.
+//
+// Ten thousand sockets on one instance: graphql-ws's protocol runs as its `makeServer` (not its
+// `useServer` adapter), so that a socket holds only what it needs:
+//   - no upgrade request (its headers, streams) kept for the socket's life, nor copied into each
+//     subscription's context;
+//   - keep-alive from one timer for all sockets, a slice of them per tick (not an interval, a
+//     pong timeout and a listener per socket);
+//   - one session object per socket.
+// Subscription events do not go through graphql-ws's per-message `next` (a copy, validation and
+// JSON.stringify of the result per subscriber): the results of one event are one object for all
+// the subscribers of one staff member and operation (src/realtime/shared.ts), serialized once,
+// and each socket gets that text framed with its own subscription id.
 import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { authenticate } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -27,14 +39,9 @@ export { CLOSE_FORBIDDEN, CLOSE_SLOW_CONSUMER };
 
 /** A socket closed for a reason whose close handshake does not complete is cut after this. */
 const CLOSE_HANDSHAKE_MS = 5000;
-
-interface SocketState {
-  viewer?: Viewer;
-  requestId?: string;
-  expiryTimer?: NodeJS.Timeout;
-  connection: RealtimeConnection;
-  streams: Set<EventStream>;
-}
+/** Keep-alive visits a slice of the sockets per tick: a period has this many ticks. */
+const KEEPALIVE_SLICES = 16;
+const SLOW_CONSUMER_REASON = 'Slow consumer: reconnect and resubscribe with afterEventId';
 
 type EnvelopedArgs = ExecutionArgs & {
   rootValue: { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
@@ -51,105 +58,318 @@ export interface WebSocketOptions {
   drainMs?: number;
 }
 
-function connectionFor(socket: WebSocket, streams: Set<EventStream>): RealtimeConnection {
-  return {
-    close(code, reason) {
-      if (socket.readyState !== socket.OPEN) return;
-      socket.close(code, reason);
-      // A client that stopped reading never answers the close frame: cut it after a while.
-      setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_MS).unref();
-    },
-    bufferedAmount: () => socket.bufferedAmount,
-    track(stream) {
-      streams.add(stream);
-      return () => streams.delete(stream);
-    },
-  };
+/**
+ * One per socket: who it is, what the real-time layer may ask of it (RealtimeConnection), and
+ * the socket as graphql-ws's protocol sees it (protocol, send, close, onMessage). A class, so
+ * that a socket costs one object rather than a handful of closures.
+ */
+class Session implements RealtimeConnection {
+  viewer: Viewer | undefined;
+  requestId: string | undefined;
+  expiryTimer: NodeJS.Timeout | undefined;
+  /** Streams of its subscriptions (drain on shutdown); made on the first. */
+  streams: Set<EventStream> | undefined;
+  /** graphql-ws's handler of the socket's messages, and of its end. */
+  handle: ((data: string) => Promise<void>) | undefined;
+  closed: ((code?: number, reason?: string) => Promise<void>) | undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    /** Its keep-alive slice. */
+    readonly slice: Set<WebSocket>,
+  ) {}
+
+  get protocol(): string {
+    return this.socket.protocol;
+  }
+
+  /** As staff-recheck.ts sees a socket. */
+  get connection(): RealtimeConnection {
+    return this;
+  }
+
+  send(data: string): Promise<void> {
+    return send(this.socket, data);
+  }
+
+  onMessage(handle: (data: string) => Promise<void>): void {
+    this.handle = handle;
+  }
+
+  close(code: number, reason: string): void {
+    const socket = this.socket;
+    if (socket.readyState !== socket.OPEN) return;
+    socket.close(code, reason);
+    // A client that stopped reading never answers the close frame: cut it after a while.
+    setTimeout(terminate, CLOSE_HANDSHAKE_MS, socket).unref();
+  }
+
+  bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  track(stream: EventStream): void {
+    (this.streams ??= new Set()).add(stream);
+  }
+
+  untrack(stream: EventStream): void {
+    this.streams?.delete(stream);
+  }
+
+  busy(): boolean {
+    const socket = this.socket;
+    if (socket.readyState !== socket.OPEN) return false;
+    if (socket.bufferedAmount > 0) return true;
+    for (const stream of this.streams ?? []) if (stream.undelivered > 0) return true;
+    return false;
+  }
+}
+
+function terminate(socket: WebSocket): void {
+  socket.terminate();
+}
+
+interface Extra {
+  session: Session;
+}
+
+const TEXT = { binary: false };
+
+function send(socket: WebSocket, data: string | Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (socket.readyState !== socket.OPEN) return resolve();
+    socket.send(data, TEXT, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** A result's payload as graphql-ws writes it (UTF-8 JSON), made once per result object. */
+const serialized = new WeakMap<ExecutionResult, Buffer>();
+const CLOSING = Buffer.from('}');
+
+function payloadOf(result: ExecutionResult): Buffer {
+  let json = serialized.get(result);
+  if (json === undefined) {
+    const { errors, ...rest } = result;
+    const formatted = errors?.map((error) => (typeof error.toJSON === 'function' ? error.toJSON() : { message: error.message }));
+    json = Buffer.from(JSON.stringify(formatted ? { ...rest, errors: formatted } : rest));
+    serialized.set(result, json);
+  }
+  return json;
+}
+
+/**
+ * A subscription's results written straight to its socket. graphql-ws iterates it as the
+ * operation's result and sees no values, only the end (then `complete`) or an error (then
+ * `error`). As graphql-ws does, the next result is taken once this one is written; usually the
+ * kernel took it at once (nothing buffered) and there is nothing to wait for.
+ */
+class Delivery implements AsyncIterableIterator<never> {
+  /** `{"id":<id>,"type":"next","payload":` */
+  private readonly opening: Buffer;
+  /** Frames handed to the socket whose write has not completed. */
+  private unwritten = 0;
+  private wake: ((error?: Error) => void) | undefined;
+  /** The write callback: made once (bound), not per frame. */
+  private readonly onWritten: (error?: Error) => void;
+
+  constructor(
+    private readonly source: AsyncIterator<ExecutionResult>,
+    private readonly session: Session,
+    id: string,
+    private readonly maxBufferedBytes: number,
+  ) {
+    this.opening = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+    this.onWritten = this.written.bind(this);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<never>> {
+    const socket = this.session.socket;
+    for (;;) {
+      const step = await this.source.next();
+      if (step.done) return { value: undefined, done: true };
+      if (socket.readyState !== socket.OPEN) continue;
+      // Several subscriptions on one socket can each have an event in flight; the streams
+      // bound their own queues, this bounds what sits in the socket.
+      if (socket.bufferedAmount > this.maxBufferedBytes) this.session.close(CLOSE_SLOW_CONSUMER, SLOW_CONSUMER_REASON);
+      const payload = payloadOf(step.value);
+      this.unwritten += 1;
+      socket.send(Buffer.concat([this.opening, payload, CLOSING], this.opening.length + payload.length + 1), TEXT, this.onWritten);
+      if (this.unwritten > 0 && socket.bufferedAmount > 0) {
+        await new Promise<void>((resolve, reject) => (this.wake = (error) => (error ? reject(error) : resolve())));
+      }
+    }
+  }
+
+  private written(error?: Error): void {
+    this.unwritten -= 1;
+    if (this.unwritten > 0 && !error) return;
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.(error);
+  }
+
+  async return(): Promise<IteratorResult<never>> {
+    await this.source.return?.();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<never>> {
+    await this.source.return?.();
+    throw error;
+  }
 }
 
 export function attachWebSocketServer(options: WebSocketOptions) {
   const { yoga, verifyToken, log } = options;
   const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
-  const wss = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint });
-  const states = new Map<WebSocket, SocketState>();
+  const keepAliveMs = options.keepAliveMs ?? 12_000;
+  const wss = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint, handleProtocols });
+  const sessions = new Set<Session>();
 
-  const disposable = useServer(
-    {
-      execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
-      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
-      onConnect: async (ctx) => {
-        const socket = ctx.extra.socket;
-        const params = ctx.connectionParams ?? {};
-        const authorization = params.authorization ?? params.Authorization;
-        let viewer: Viewer | null;
-        try {
-          viewer = await authenticate(authorization, verifyToken);
-        } catch (error) {
-          if (!(error instanceof GraphQLError)) throw error;
-          socket.close(CLOSE_UNAUTHORIZED, error.message.slice(0, 120));
-          return false;
-        }
-        if (!viewer) {
-          socket.close(CLOSE_UNAUTHORIZED, 'connectionParams.authorization is required');
-          return false;
-        }
-        const streams = new Set<EventStream>();
-        const state: SocketState = { viewer, requestId: requestIdOf(undefined), connection: connectionFor(socket, streams), streams };
-        if (viewer.expiresAt) {
-          const ms = Math.max(0, viewer.expiresAt * 1000 - Date.now());
-          state.expiryTimer = setTimeout(() => socket.close(CLOSE_UNAUTHORIZED, 'Token expired'), ms);
-        }
-        states.set(socket, state);
-        return true;
-      },
-      onClose: (ctx) => {
-        const state = states.get(ctx.extra.socket);
-        if (state?.expiryTimer) clearTimeout(state.expiryTimer);
-        states.delete(ctx.extra.socket);
-      },
-      onSubscribe: async (ctx, _id, payload) => {
-        const state = states.get(ctx.extra.socket);
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params: payload,
-          socketViewer: state?.viewer,
-          socketRequestId: state?.requestId,
-          realtimeConnection: state?.connection,
-        });
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        return {
-          schema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        } satisfies EnvelopedArgs as never;
-      },
-      onNext: (ctx) => {
-        // Several subscriptions on one socket can each have an event in flight; the streams
-        // bound their own queues, this bounds what sits in the socket.
-        const socket = ctx.extra.socket;
-        if (socket.bufferedAmount > maxBufferedBytes) {
-          states.get(socket)?.connection.close(CLOSE_SLOW_CONSUMER, 'Slow consumer: reconnect and resubscribe with afterEventId');
-        }
-      },
+  const protocol = makeServer<Record<string, unknown> | undefined, Extra>({
+    execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
+    subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+    onConnect: async (ctx) => {
+      const { session } = ctx.extra;
+      const socket = session.socket;
+      const params = ctx.connectionParams ?? {};
+      const authorization = params.authorization ?? params.Authorization;
+      let viewer: Viewer | null;
+      try {
+        viewer = await authenticate(authorization, verifyToken);
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        socket.close(CLOSE_UNAUTHORIZED, error.message.slice(0, 120));
+        return false;
+      }
+      if (!viewer) {
+        socket.close(CLOSE_UNAUTHORIZED, 'connectionParams.authorization is required');
+        return false;
+      }
+      // The credentials are not needed any more: not kept for the socket's life.
+      delete (ctx as { connectionParams?: unknown }).connectionParams;
+      session.viewer = viewer;
+      session.requestId = requestIdOf(undefined);
+      if (viewer.expiresAt) {
+        const ms = Math.max(0, viewer.expiresAt * 1000 - Date.now());
+        session.expiryTimer = setTimeout(() => socket.close(CLOSE_UNAUTHORIZED, 'Token expired'), ms);
+      }
+      sessions.add(session);
+      return true;
     },
-    wss,
-    options.keepAliveMs ?? 12_000,
-  );
+    onClose: (ctx) => {
+      const { session } = ctx.extra;
+      if (session.expiryTimer) clearTimeout(session.expiryTimer);
+      sessions.delete(session);
+    },
+    onSubscribe: async (ctx, _id, payload) => {
+      const { session } = ctx.extra;
+      // What Yoga's context factory (yoga.ts) and plugins read; nothing of the socket itself.
+      const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        params: payload,
+        socketViewer: session.viewer,
+        socketRequestId: session.requestId,
+        realtimeConnection: session,
+      });
+      let document;
+      try {
+        document = parse(payload.query);
+      } catch (error) {
+        return [error as GraphQLError];
+      }
+      const errors = validate(schema, document);
+      if (errors.length > 0) return errors;
+      return {
+        schema,
+        operationName: payload.operationName,
+        document,
+        variableValues: payload.variables,
+        contextValue: await contextFactory(),
+        rootValue: { execute, subscribe },
+      } satisfies EnvelopedArgs as never;
+    },
+    onOperation: (ctx, id, _payload, _args, result) => {
+      if (!(Symbol.asyncIterator in result)) return undefined;
+      return new Delivery((result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator](), ctx.extra.session, id, maxBufferedBytes);
+    },
+    onNext: (ctx) => {
+      // A query or mutation over the socket (subscriptions write through Delivery).
+      const { session } = ctx.extra;
+      if (session.socket.bufferedAmount > maxBufferedBytes) session.close(CLOSE_SLOW_CONSUMER, SLOW_CONSUMER_REASON);
+    },
+  });
+
+  // ---------------------------------------------------------------- keep-alive
+  // Each socket is in one slice; a tick every keepAliveMs / KEEPALIVE_SLICES visits the next
+  // slice: a socket still owing the pong of the previous visit is cut, the others are pinged.
+  const slices = Array.from({ length: KEEPALIVE_SLICES }, () => new Set<WebSocket>());
+  const owing = new Set<WebSocket>();
+  let nextSlice = 0;
+  let tick = 0;
+  const onPong = function (this: WebSocket) {
+    owing.delete(this);
+  };
+  const keepAlive =
+    keepAliveMs > 0 && Number.isFinite(keepAliveMs)
+      ? setInterval(() => {
+          const slice = slices[tick++ % KEEPALIVE_SLICES]!;
+          for (const socket of slice) {
+            if (socket.readyState !== socket.OPEN) continue;
+            if (owing.has(socket)) {
+              socket.terminate();
+              continue;
+            }
+            owing.add(socket);
+            socket.ping();
+          }
+        }, keepAliveMs / KEEPALIVE_SLICES)
+      : undefined;
+  keepAlive?.unref();
+
+  wss.once('error', (error) => {
+    log.error({ err: error }, 'websocket server error');
+    for (const client of wss.clients) client.close(CloseCode.InternalServerError, 'Internal server error');
+  });
+
+  // One listener of each kind for all sockets (`this` is the socket), not closures per socket.
+  const sessionOf = new WeakMap<WebSocket, Session>();
+  function onMessage(this: WebSocket, data: RawData): void {
+    const session = sessionOf.get(this);
+    session?.handle?.(String(data)).catch((error: unknown) => {
+      log.error({ err: error }, 'error while handling a websocket message');
+      this.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+  }
+  function onError(this: WebSocket, error: Error): void {
+    log.warn({ err: error }, 'websocket error');
+    this.close(CloseCode.InternalServerError, 'Internal server error');
+  }
+  function onClose(this: WebSocket, code: number, reason: Buffer): void {
+    const session = sessionOf.get(this);
+    if (!session) return;
+    sessionOf.delete(this);
+    session.slice.delete(this);
+    owing.delete(this);
+    void session.closed?.(code, String(reason));
+  }
+
+  wss.on('connection', (socket) => {
+    const session = new Session(socket, slices[nextSlice++ % KEEPALIVE_SLICES]!);
+    sessionOf.set(socket, session);
+    session.slice.add(socket);
+    socket.on('error', onError);
+    socket.on('pong', onPong);
+    socket.on('message', onMessage);
+    socket.on('close', onClose);
+    session.closed = protocol.opened(session, { session });
+  });
 
   const recheck = setInterval(() => {
-    closeDeactivated(states.values(), async (ids) => {
+    closeDeactivated(sessions, async (ids) => {
       const active = await prisma.staffMember.findMany({ where: { id: { in: ids }, active: true }, select: { id: true } });
       return new Set(active.map((staff) => staff.id));
     }).catch((error: unknown) => log.warn({ err: error }, 'could not recheck websocket staff members'));
@@ -159,11 +379,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
   /** Waits until the sockets' streams and send buffers are empty, or `ms` passed. */
   async function drain(ms: number): Promise<void> {
     const deadline = Date.now() + ms;
-    const busy = () =>
-      [...states.entries()].some(
-        ([socket, state]) =>
-          socket.readyState === socket.OPEN && (socket.bufferedAmount > 0 || [...state.streams].some((stream) => stream.undelivered > 0)),
-      );
+    const busy = () => [...sessions].some((session) => session.busy());
     while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
@@ -180,6 +396,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
      */
     async close(): Promise<void> {
       clearInterval(recheck);
+      if (keepAlive) clearInterval(keepAlive);
       options.server.removeAllListeners('upgrade');
       await drain(options.drainMs ?? 5000);
       const closed = [...wss.clients].map(
@@ -195,7 +412,8 @@ export function attachWebSocketServer(options: WebSocketOptions) {
           }),
       );
       await Promise.all(closed);
-      await disposable.dispose();
+      wss.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
     },
   };
 }

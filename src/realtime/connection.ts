@@ -8,7 +8,9 @@ export interface RealtimeConnection {
   /** Bytes queued on the socket and not yet sent. */
   bufferedAmount(): number;
   /** Lets a graceful shutdown wait until the connection's streams have delivered what they hold. */
-  track(stream: EventStream): () => void;
+  track(stream: EventStream): void;
+  /** The stream ended. */
+  untrack?(stream: EventStream): void;
 }
 
 /** WebSocket close codes of the real-time layer (4401 is the websocket server's own). */

@@ -1,6 +1,7 @@
 // Hooks the real-time layer into Yoga: resolvers find the instance's runtime in the context
-// (two instances in one process, as in the tests, each keep their own), and every delivered
-// subscription event has its reads audited before it leaves (audit.ts).
+// (two instances in one process, as in the tests, each keep their own), and subscriptions run
+// through shared.ts: each event executed once per staff member and operation, every delivery's
+// reads audited before it leaves (audit.ts). Websockets and server-sent events both come here.
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import type { RealtimeConnection } from './connection.js';
@@ -17,19 +18,14 @@ export function useRealtime(runtime: RealtimeRuntime): Plugin {
     onContextBuilding({ extendContext }) {
       extendContext({ realtime: runtime } as never);
     },
-    onSubscribe() {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(runtime.subscriptions.subscribe as never);
       return {
         onSubscribeResult({ result, setResult }) {
           // A subscription refused when it starts (UNAUTHENTICATED, FORBIDDEN, NOT_FOUND) is a
           // result without `data`; graphql-sse only recognises results with it and would answer
           // 400 "Unable to detect operation AST" instead of the error.
-          if (!(Symbol.asyncIterator in result) && !('data' in result)) {
-            setResult({ data: null, ...result });
-            return undefined;
-          }
-          return {
-            onNext: ({ args }) => runtime.audit.record(args.contextValue as unknown as Context),
-          };
+          if (!(Symbol.asyncIterator in result) && !('data' in result)) setResult({ data: null, ...result });
         },
       };
     },

@@ -7,11 +7,13 @@ import { createAuditBatcher } from './audit.js';
 import { CLOSE_SLOW_CONSUMER, type RealtimeConnection } from './connection.js';
 import { escalateDueCrises } from './escalation.js';
 import { Hub } from './hub.js';
+import { createMemo } from './memo.js';
 import { announceOverdue } from './overdue.js';
 import { every } from './periodic.js';
 import { createRelay } from './relay.js';
 import { pruneOutbox } from './retention.js';
-import { EventStream } from './stream.js';
+import { createSharedSubscriptions } from './shared.js';
+import { EventStream, type StreamOptions } from './stream.js';
 import type { Transport } from './transport.js';
 import { outboxCommitted } from './wake.js';
 
@@ -29,11 +31,22 @@ export function createRealtime(options: RealtimeOptions) {
   const hub = new Hub(transport);
   const relay = createRelay({ transport, config, log, sessionUrl: options.sessionUrl });
   const audit = createAuditBatcher();
+  // Each event executed once per staff member and operation for the length of its fan-out.
+  const subscriptions = createSharedSubscriptions({ memo: createMemo(), audit });
   const streams = new Set<EventStream>();
   let slowConsumers = 0;
   /** Events delivered to subscribers, and withheld because the subscriber may not see them. */
   const deliveries = { delivered: 0, withheld: 0 };
   let jobs: Array<ReturnType<typeof every>> = [];
+  const owner: StreamOwner = {
+    slowConsumer(stream) {
+      slowConsumers += 1;
+      log.warn({ topics: stream.topics }, 'dropping a slow consumer');
+    },
+    ended(stream) {
+      streams.delete(stream);
+    },
+  };
 
   const sweeps = {
     async escalation(): Promise<bigint[]> {
@@ -62,31 +75,16 @@ export function createRealtime(options: RealtimeOptions) {
     hub,
     relay,
     audit,
+    subscriptions,
     config,
     sweeps,
     deliveries,
 
     /** A subscriber's stream; `connection` bounds its memory and lets it close the socket. */
     openStream(topics: readonly string[], after: bigint | null, connection?: RealtimeConnection): EventStream {
-      let untrack: (() => void) | undefined;
-      const stream: EventStream = new EventStream({
-        hub,
-        topics,
-        after,
-        maxQueued: config.wsMaxQueuedEvents,
-        stalled: connection ? () => connection.bufferedAmount() > 0 : undefined,
-        onOverflow: () => {
-          slowConsumers += 1;
-          log.warn({ topics }, 'dropping a slow consumer');
-          connection?.close(CLOSE_SLOW_CONSUMER, 'Slow consumer: reconnect and resubscribe with afterEventId');
-        },
-        onEnd: () => {
-          streams.delete(stream);
-          untrack?.();
-        },
-      });
+      const stream = new ConnectedStream({ hub, topics, after, maxQueued: config.wsMaxQueuedEvents }, connection, owner);
       streams.add(stream);
-      untrack = connection?.track(stream);
+      connection?.track(stream);
       return stream;
     },
 
@@ -116,9 +114,52 @@ export function createRealtime(options: RealtimeOptions) {
     stats() {
       let live = 0;
       for (const stream of streams) if (stream.isLive) live += 1;
-      return { relay: relay.stats(), streams: streams.size, liveStreams: live, listeners: hub.listenerCount(), slowConsumers, ...deliveries };
+      return {
+        relay: relay.stats(),
+        streams: streams.size,
+        liveStreams: live,
+        listeners: hub.listenerCount(),
+        slowConsumers,
+        ...deliveries,
+        /** Executions of events (one per staff member and operation) and the deliveries they served. */
+        executions: { ...subscriptions.stats },
+        auditStatements: audit.statements,
+      };
     },
   };
 }
 
 export type RealtimeRuntime = ReturnType<typeof createRealtime>;
+
+interface StreamOwner {
+  slowConsumer(stream: EventStream): void;
+  ended(stream: EventStream): void;
+}
+
+/**
+ * A subscriber's stream on its connection: memory bounded by what the socket takes, the socket
+ * closed (1013) for a slow consumer. Hooks as methods, not closures: one object per subscriber.
+ */
+class ConnectedStream extends EventStream {
+  constructor(
+    options: StreamOptions,
+    private readonly connection: RealtimeConnection | undefined,
+    private readonly owner: StreamOwner,
+  ) {
+    super(options);
+  }
+
+  protected override isStalled(): boolean {
+    return this.connection ? this.connection.bufferedAmount() > 0 : false;
+  }
+
+  protected override onOverflowed(): void {
+    this.owner.slowConsumer(this);
+    this.connection?.close(CLOSE_SLOW_CONSUMER, 'Slow consumer: reconnect and resubscribe with afterEventId');
+  }
+
+  protected override onEnded(): void {
+    this.owner.ended(this);
+    this.connection?.untrack?.(this);
+  }
+}

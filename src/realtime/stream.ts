@@ -50,6 +50,13 @@ export interface StreamOptions {
   outbox?: { readBacklog: typeof readBacklog; oldestRetained: typeof oldestRetained };
 }
 
+// A waiting consumer's promise is made with one executor for all streams (no closure per wait:
+// 10,000 subscribers wait again after every event).
+let captured: ((result: Promise<IteratorResult<OutboxEvent>>) => void) | undefined;
+const capture = (resolve: (result: Promise<IteratorResult<OutboxEvent>>) => void) => {
+  captured = resolve;
+};
+
 export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListener {
   private readonly queue: OutboxEvent[] = [];
   private held: OutboxEvent[] = [];
@@ -66,6 +73,8 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
   private ended = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
+  /** Settles what next() returned to a consumer waiting on a live stream with nothing queued. */
+  private waiter: ((result: Promise<IteratorResult<OutboxEvent>>) => void) | undefined;
   private readonly started: Promise<void>;
   /** Backlog pages stay within the memory bound too. */
   private readonly pageSize: number;
@@ -109,7 +118,24 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
     return this;
   }
 
-  async next(): Promise<IteratorResult<OutboxEvent>> {
+  next(): Promise<IteratorResult<OutboxEvent>> {
+    // A live stream, the common case: what is queued, or one promise until the next event (a
+    // stream waits far longer than it works: the wait should hold as little as possible).
+    if (!this.joining && !this.ended && !this.failure && !this.waiter) {
+      const queued = this.queue.shift();
+      if (queued) {
+        this.yielded = queued.id;
+        return Promise.resolve({ value: queued, done: false });
+      }
+      const waiting = new Promise<IteratorResult<OutboxEvent>>(capture);
+      this.waiter = captured;
+      captured = undefined;
+      return waiting;
+    }
+    return this.nextSlowly();
+  }
+
+  private async nextSlowly(): Promise<IteratorResult<OutboxEvent>> {
     for (;;) {
       if (this.failure) throw this.failure;
       if (this.ended) return { value: undefined, done: true };
@@ -180,7 +206,7 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
     // Live events waiting: those held during a join, or those queued once live. (A backlog page
     // in the queue is bounded by the page size on its own.)
     if ((this.joining ? this.held.length : this.queue.length) > this.options.maxQueued) {
-      if (this.options.stalled?.()) {
+      if (this.isStalled()) {
         this.overflow();
         return;
       }
@@ -291,7 +317,7 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
   private overflow(): void {
     if (this.ended) return;
     this.fail(new SlowConsumerError());
-    this.options.onOverflow?.();
+    this.onOverflowed();
   }
 
   private fail(error: Error): void {
@@ -307,6 +333,23 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
     this.held = [];
     this.options.hub.remove(this.topicList, this);
     this.notify();
+    this.onEnded();
+  }
+
+  // Hooks (a subclass may take them over instead of giving closures in the options).
+
+  /** True when the connection is not taking data (bytes wait in its send buffer). */
+  protected isStalled(): boolean {
+    return this.options.stalled?.() ?? false;
+  }
+
+  /** Once, when the stream gives up on a slow consumer. */
+  protected onOverflowed(): void {
+    this.options.onOverflow?.();
+  }
+
+  /** Once, when the stream ends, whatever the reason. */
+  protected onEnded(): void {
     this.options.onEnd?.();
   }
 
@@ -314,5 +357,57 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
+    const waiter = this.waiter;
+    if (waiter) {
+      this.waiter = undefined;
+      waiter(this.next());
+    }
+  }
+}
+
+/** What an event must pass to be delivered (src/schema/realtime/live.ts). */
+export interface EventCheck<T> {
+  /** What to deliver, or null to skip the event; may throw (the subscription ends with that error). A plain value when it need not wait. */
+  check(event: OutboxEvent): T | null | Promise<T | null>;
+}
+
+/**
+ * A subscriber's stream with the check each event must pass for it (still active, still allowed
+ * to see it). shared.ts takes the events straight from `stream` (one layer less per subscriber and
+ * event); anything else iterates this.
+ */
+export class CheckedStream<T> implements AsyncIterableIterator<T> {
+  constructor(
+    readonly stream: EventStream,
+    readonly checker: EventCheck<T>,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<T>> {
+    for (;;) {
+      const result = await this.stream.next();
+      if (result.done) return { value: undefined, done: true };
+      let checked: T | null;
+      try {
+        checked = await this.checker.check(result.value);
+      } catch (error) {
+        await this.stream.return();
+        throw error;
+      }
+      if (checked !== null) return { value: checked, done: false };
+    }
+  }
+
+  async return(): Promise<IteratorResult<T>> {
+    await this.stream.return();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<T>> {
+    await this.stream.return();
+    throw error;
   }
 }

@@ -18,57 +18,73 @@ export const idIn = (payload: Record<string, unknown>, key: string): string | nu
   return typeof value === 'string' ? value : null;
 };
 
-function exists(key: string, count: () => Promise<number>): Promise<boolean> {
-  return memo(key, count).then((n) => n > 0);
+// Each check is memoized with a loader made once (not a closure per call: most calls are hits).
+const above = (count: number) => count > 0;
+
+/** Whether the count is above zero; a plain boolean once known (memo.now). */
+function exists<A extends unknown[]>(key: string, count: (...args: A) => Promise<number>, ...args: A): boolean | Promise<boolean> {
+  return memo.now(key, countAbove, count as (...args: unknown[]) => Promise<number>, args);
 }
 
-export function caseVisible(event: OutboxEvent, viewer: Viewer, caseId: string): Promise<boolean> {
-  return exists(`case:${event.id}:${viewer.id}:${caseId}`, () =>
-    prisma.case.count({ where: { id: caseId, AND: [caseWhere(viewer)] } }),
-  );
+function countAbove(count: (...args: unknown[]) => Promise<number>, args: unknown[]): Promise<boolean> {
+  return count(...args).then(above);
 }
+
+const countCases = (viewer: Viewer, caseId: string) => prisma.case.count({ where: { id: caseId, AND: [caseWhere(viewer)] } });
+
+export function caseVisible(event: OutboxEvent, viewer: Viewer, caseId: string): boolean | Promise<boolean> {
+  return exists(`case:${event.id}:${viewer.id}:${caseId}`, countCases, viewer, caseId);
+}
+
+const countCrises = (viewer: Viewer, crisisId: string, teamId: string | null | undefined, region: string | null | undefined) =>
+  prisma.crisisEvent.count({
+    where: {
+      id: crisisId,
+      AND: [crisisWhere(viewer), teamId ? { case: { teamId } } : {}, region ? { client: { region } } : {}],
+    } satisfies Prisma.CrisisEventWhereInput,
+  });
 
 export function crisisVisible(
   event: OutboxEvent,
   viewer: Viewer,
   crisisId: string,
   narrow: { teamId?: string | null; region?: string | null } = {},
-): Promise<boolean> {
-  const where: Prisma.CrisisEventWhereInput = {
-    id: crisisId,
-    AND: [
-      crisisWhere(viewer),
-      narrow.teamId ? { case: { teamId: narrow.teamId } } : {},
-      narrow.region ? { client: { region: narrow.region } } : {},
-    ],
-  };
-  return exists(`crisis:${event.id}:${viewer.id}:${crisisId}:${narrow.teamId ?? ''}:${narrow.region ?? ''}`, () =>
-    prisma.crisisEvent.count({ where }),
+): boolean | Promise<boolean> {
+  return exists(
+    `crisis:${event.id}:${viewer.id}:${crisisId}:${narrow.teamId ?? ''}:${narrow.region ?? ''}`,
+    countCrises,
+    viewer,
+    crisisId,
+    narrow.teamId,
+    narrow.region,
   );
 }
 
-export function referralVisible(event: OutboxEvent, viewer: Viewer, referralId: string): Promise<boolean> {
-  return exists(`referral:${event.id}:${viewer.id}:${referralId}`, () =>
-    prisma.referral.count({ where: { id: referralId, AND: [referralWhere(viewer)] } }),
-  );
+const countReferrals = (viewer: Viewer, referralId: string) =>
+  prisma.referral.count({ where: { id: referralId, AND: [referralWhere(viewer)] } });
+
+export function referralVisible(event: OutboxEvent, viewer: Viewer, referralId: string): boolean | Promise<boolean> {
+  return exists(`referral:${event.id}:${viewer.id}:${referralId}`, countReferrals, viewer, referralId);
 }
 
-export function goalProgressVisible(event: OutboxEvent, viewer: Viewer, progressId: string): Promise<boolean> {
-  return exists(`progress:${event.id}:${viewer.id}:${progressId}`, () =>
-    prisma.goalProgress.count({ where: { id: progressId, goal: { carePlan: carePlanWhere(viewer) } } }),
-  );
+const countProgress = (viewer: Viewer, progressId: string) =>
+  prisma.goalProgress.count({ where: { id: progressId, goal: { carePlan: carePlanWhere(viewer) } } });
+
+export function goalProgressVisible(event: OutboxEvent, viewer: Viewer, progressId: string): boolean | Promise<boolean> {
+  return exists(`progress:${event.id}:${viewer.id}:${progressId}`, countProgress, viewer, progressId);
 }
 
-export function taskVisible(event: OutboxEvent, viewer: Viewer, taskId: string): Promise<boolean> {
-  return exists(`task:${event.id}:${viewer.id}:${taskId}`, () =>
-    prisma.task.count({ where: { id: taskId, AND: [taskWhere(viewer)] } }),
-  );
+const countTasks = (viewer: Viewer, taskId: string) => prisma.task.count({ where: { id: taskId, AND: [taskWhere(viewer)] } });
+
+export function taskVisible(event: OutboxEvent, viewer: Viewer, taskId: string): boolean | Promise<boolean> {
+  return exists(`task:${event.id}:${viewer.id}:${taskId}`, countTasks, viewer, taskId);
 }
 
-export function followUpVisible(event: OutboxEvent, viewer: Viewer, followUpId: string): Promise<boolean> {
-  return exists(`follow-up:${event.id}:${viewer.id}:${followUpId}`, () =>
-    prisma.followUp.count({ where: { id: followUpId, AND: [followUpWhere(viewer)] } }),
-  );
+const countFollowUps = (viewer: Viewer, followUpId: string) =>
+  prisma.followUp.count({ where: { id: followUpId, AND: [followUpWhere(viewer)] } });
+
+export function followUpVisible(event: OutboxEvent, viewer: Viewer, followUpId: string): boolean | Promise<boolean> {
+  return exists(`follow-up:${event.id}:${viewer.id}:${followUpId}`, countFollowUps, viewer, followUpId);
 }
 
 /** What the announcements on the workQueue feed are about, and the work-queue kind each is. */
@@ -94,15 +110,24 @@ export function workQueueItemOf(event: OutboxEvent): { subject: WorkQueueSubject
  * Whether an announced work item belongs in this viewer's work queue (the rules of
  * src/services/work-queue.ts), within what they may see.
  */
-export function inWorkQueue(event: OutboxEvent, viewer: Viewer, subject: WorkQueueSubject, id: string): Promise<boolean> {
+export function inWorkQueue(event: OutboxEvent, viewer: Viewer, subject: WorkQueueSubject, id: string): boolean | Promise<boolean> {
+  return exists(`queue-${subject}:${event.id}:${viewer.id}:${id}`, countInQueue, viewer, subject, id);
+}
+
+function countInQueue(viewer: Viewer, subject: WorkQueueSubject, id: string): Promise<number> {
   const scope = workQueueScope(viewer);
-  const count = {
-    case: () => prisma.case.count({ where: { id, AND: [scope.case] } }),
-    crisis: () => prisma.crisisEvent.count({ where: { id, AND: [crisisWhere(viewer), scope.crisis] } }),
-    referral: () => prisma.referral.count({ where: { id, AND: [referralWhere(viewer), scope.referral] } }),
-    followUp: () => prisma.followUp.count({ where: { id, AND: [followUpWhere(viewer), scope.followUp] } }),
-    carePlan: () => prisma.carePlan.count({ where: { id, AND: [carePlanWhere(viewer), scope.carePlan] } }),
-    task: () => prisma.task.count({ where: { id, AND: [taskWhere(viewer), scope.task] } }),
-  }[subject];
-  return exists(`queue-${subject}:${event.id}:${viewer.id}:${id}`, count);
+  switch (subject) {
+    case 'case':
+      return prisma.case.count({ where: { id, AND: [scope.case] } });
+    case 'crisis':
+      return prisma.crisisEvent.count({ where: { id, AND: [crisisWhere(viewer), scope.crisis] } });
+    case 'referral':
+      return prisma.referral.count({ where: { id, AND: [referralWhere(viewer), scope.referral] } });
+    case 'followUp':
+      return prisma.followUp.count({ where: { id, AND: [followUpWhere(viewer), scope.followUp] } });
+    case 'carePlan':
+      return prisma.carePlan.count({ where: { id, AND: [carePlanWhere(viewer), scope.carePlan] } });
+    case 'task':
+      return prisma.task.count({ where: { id, AND: [taskWhere(viewer), scope.task] } });
+  }
 }

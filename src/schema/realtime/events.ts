@@ -1,8 +1,9 @@
 // The payload types of the subscriptions. Each event carries its outbox id (eventId: pass the
 // last one received as afterEventId to resume), kind, time and actor, and the node it is about,
-// loaded through the same access filter as queries (null if no longer visible). Loads are
-// memoized per event, subscriber and selection, so a fan-out to many subscribers of one staff
-// member asking the same fields costs one query (src/realtime/memo.ts).
+// loaded through the same access filter as queries (null if no longer visible). An event is
+// executed once per staff member and operation however many of their subscribers receive it
+// (src/realtime/shared.ts); loads are memoized per event, staff member and selection besides, so
+// different operations asking the same node of one event share the query (src/realtime/memo.ts).
 import { prisma } from '../../db.js';
 import { caseWhere, staffWhere } from '../../auth/access.js';
 import { crisisWhere } from '../../services/crises.js';
@@ -24,7 +25,7 @@ import { WorkQueueItemKindEnum } from '../staff/me.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { LiveEvent } from './live.js';
 
-/** Loads a node for one delivery, shared by deliveries of the same event, viewer and selection. */
+/** Loads a node for one execution, shared by executions of the same event, viewer and selection. */
 function load<T>(live: LiveEvent, model: string, id: string | null, query: object, find: () => Promise<T | null>): Promise<T | null> {
   if (!id) {
     // Nothing to load: reading the selection tells the Prisma plugin it was not overlooked.

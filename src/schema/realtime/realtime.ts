@@ -81,19 +81,23 @@ function organizationFeeds(viewer: Viewer, organizations: readonly string[], top
   const mine = topics.staff(viewer.id);
   return {
     topics: [...organizations.flatMap(topicsOf), mine],
-    async follow(event: OutboxEvent, current: Viewer): Promise<string[]> {
+    follow(event: OutboxEvent, current: Viewer): string[] | Promise<string[]> {
+      // Most events are not on the staff topic: answered without a promise.
       if (event.topic !== mine) return [];
       const caseId = event.kind === 'CASE_ASSIGNED' ? idIn(event.payload, 'caseId') : null;
       const clientId = event.kind === 'ACCESS_GRANTED' ? idIn(event.payload, 'clientId') : null;
       if (!caseId && !clientId) return [];
-      const cases = await prisma.case.findMany({
-        where: { AND: [caseWhere(current), caseId ? { id: caseId } : { clientId: clientId! }] },
-        select: { organizationId: true },
-        distinct: ['organizationId'],
-      });
-      const added = cases.map((kase) => kase.organizationId).filter((id) => !followed.has(id));
-      for (const id of added) followed.add(id);
-      return added.flatMap(topicsOf);
+      return prisma.case
+        .findMany({
+          where: { AND: [caseWhere(current), caseId ? { id: caseId } : { clientId: clientId! }] },
+          select: { organizationId: true },
+          distinct: ['organizationId'],
+        })
+        .then((cases) => {
+          const added = cases.map((kase) => kase.organizationId).filter((id) => !followed.has(id));
+          for (const id of added) followed.add(id);
+          return added.flatMap(topicsOf);
+        });
     },
   };
 }
