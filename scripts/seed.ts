@@ -60,6 +60,8 @@ async function main(): Promise<void> {
     const summary = await seed(prisma, {
       clients,
       seed: seedNumber,
+      // COPY over connections of its own; the embedded database serves one connection, Prisma's.
+      databaseUrl: database.kind === 'postgresql' ? database.url : undefined,
       onProgress: (message) => {
         // A line per chunk would be a hundred lines at 100,000 clients.
         const now = performance.now();

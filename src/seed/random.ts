@@ -6,7 +6,16 @@
 // 100,000-client data set (millions of ids). sfc32 keeps 128 bits of state and is as fast.
 
 const TWO_32 = 4294967296;
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Character codes of each byte's two hex digits. */
+const HEX_CODES = new Uint8Array(512);
+for (let i = 0; i < 256; i++) HEX_CODES.set(Buffer.from(i.toString(16).padStart(2, '0'), 'latin1'), 2 * i);
+/**
+ * uuid() writes its digits here and reads them back as one string: concatenating 20 pieces made
+ * a rope that every later reader (the COPY encoder, for one) had to flatten first.
+ */
+const UUID_TEXT = Buffer.alloc(36, '-');
+/** Where each byte's digits go in xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx. */
+const UUID_BYTE_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 
 /** cyrb128: four 32-bit words from a string, to seed sfc32. */
 function hash128(text: string): [number, number, number, number] {
@@ -100,7 +109,18 @@ export class Random {
 
   /** A key of `weights` with probability proportional to its value: `weightedKey({ LOW: 3, HIGH: 1 })`. */
   weightedKey<K extends string>(weights: Readonly<Partial<Record<K, number>>>): K {
-    return this.weighted(Object.entries(weights) as [K, number][]);
+    // What weighted(Object.entries(weights)) does, without building the entries on every call.
+    let total = 0;
+    for (const key in weights) total += weights[key] as number;
+    let r = this.next() * total;
+    let last: K | undefined;
+    for (const key in weights) {
+      r -= weights[key] as number;
+      if (r < 0) return key;
+      last = key;
+    }
+    if (last === undefined) throw new Error('weighted pick from an empty list');
+    return last;
   }
 
   /** `count` distinct items (all of them if there are fewer), in random order. */
@@ -137,13 +157,13 @@ export class Random {
         : (((timeMs & 0xffff) << 16) | (this.uint32() & 0x0fff) | 0x7000) >>> 0; // version 7
     const w2 = (this.uint32() & 0x3fffffff) | 0x80000000; // RFC 4122 variant
     const w3 = this.uint32();
-    return (
-      HEX[w0 >>> 24]! + HEX[(w0 >>> 16) & 255]! + HEX[(w0 >>> 8) & 255]! + HEX[w0 & 255]! + '-' +
-      HEX[w1 >>> 24]! + HEX[(w1 >>> 16) & 255]! + '-' +
-      HEX[(w1 >>> 8) & 255]! + HEX[w1 & 255]! + '-' +
-      HEX[w2 >>> 24]! + HEX[(w2 >>> 16) & 255]! + '-' +
-      HEX[(w2 >>> 8) & 255]! + HEX[w2 & 255]! +
-      HEX[w3 >>> 24]! + HEX[(w3 >>> 16) & 255]! + HEX[(w3 >>> 8) & 255]! + HEX[w3 & 255]!
-    );
+    const words = [w0, w1, w2, w3];
+    for (let i = 0; i < 16; i++) {
+      const byte = (words[i >> 2]! >>> (24 - 8 * (i & 3))) & 255;
+      UUID_TEXT[UUID_BYTE_AT[i]!] = HEX_CODES[2 * byte]!;
+      UUID_TEXT[UUID_BYTE_AT[i]! + 1] = HEX_CODES[2 * byte + 1]!;
+    }
+    return UUID_TEXT.toString('latin1', 0, 36);
   }
 }
+
