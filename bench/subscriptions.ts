@@ -12,6 +12,9 @@
 //
 //   BENCH_SUBSCRIBERS=10000 BENCH_EVENTS=10 BENCH_STAFF=20 npm run bench:subscriptions
 //
+// The figures record the machine's load average; BENCH_NOTE adds a sentence to their note (e.g.
+// that other work shared the machine).
+//
 // Each subscriber is a socket on both sides: the benchmark raises its open-file limit to the
 // hard limit (re-running itself under `ulimit -n`, as the npm script does) and stops early if
 // that is still too low. BENCH_HEAP_SNAPSHOT=dir writes the server's heap before and after the
@@ -23,6 +26,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
@@ -204,6 +208,7 @@ function startRedis(port: number): ChildProcess {
 
 async function main() {
   ensureOpenFileLimit();
+  const loadAtStart = loadavg();
   const name = `cg_bench_${randomBytes(6).toString('hex')}`;
   await adminQuery(SERVER, `CREATE DATABASE "${name}"`);
   const databaseUrl = withDatabase(SERVER, name);
@@ -419,10 +424,13 @@ async function main() {
       serverRssMb: { beforeSubscribers: round(rssBefore / 1024), idleWithSubscribers: round(rssIdle / 1024), afterEvents: round(rssAfter / 1024) },
       rssPerIdleSubscriberKb: round((rssIdle - rssBefore) / SUBSCRIBERS),
       ...(heapFigures ? { heapPerIdleSubscriber: heapFigures } : {}),
+      // Other work on the machine moves latency far more than CPU time: recorded with the figures.
+      machine: { cpus: cpus().length, loadAverageAtStart: loadAtStart.map(round), loadAverageAtEnd: loadavg().map(round) },
       note:
         'One server process (PostgreSQL 15, private redis-server); subscribers and committer in the bench process on the same machine. ' +
-        'Commit = COMMIT of the outbox transaction returned in the bench; each delivery runs the per-event access check ' +
-        '(memoized per event and staff member), the Case load and the read audit.',
+        'Commit = COMMIT of the outbox transaction returned in the bench; each delivery runs its own access check (memoized per ' +
+        'event and staff member) and writes its own read-audit row; the event is executed once per staff member and selection.' +
+        (process.env.BENCH_NOTE ? ` ${process.env.BENCH_NOTE}` : ''),
     };
     await mkdir('bench/results', { recursive: true });
     await writeFile('bench/results/subscriptions.json', `${JSON.stringify(figures, null, 2)}\n`);

@@ -16,7 +16,9 @@
 // subscriber's connection leaks into what another receives, and a result computed for one staff
 // member is never handed to another. Every subscriber still gets only events it passed its own
 // checks for, in its own stream's order, and its own read-audit rows (audit.ts). The same result
-// object goes to every subscriber of the group, so the websocket server serializes it once.
+// object goes to every subscriber of the group, so the websocket server serializes it once: a
+// plugin's per-result hook must replace a result (setResult), never change it in place (Yoga's
+// error masking replaces it).
 import { createHash } from 'node:crypto';
 import {
   createSourceEventStream,
