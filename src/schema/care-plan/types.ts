@@ -36,7 +36,7 @@ export const CarePlan = builder.prismaNode('CarePlan', {
   id: { field: 'id' },
   findUnique: (id, ctx) => ({ id, AND: [planOfVisibleCase(ctx)] }),
   // The client a plan is about, for the read audit trail (the plan row has no clientId).
-  include: { case: { select: { clientId: true } } },
+  select: { id: true, case: { select: { clientId: true } } },
   description: 'A treatment / service plan for a case (FHIR CarePlan): goals, interventions and scheduled reviews.',
   fields: (t) => ({
     title: t.exposeString('title'),
@@ -45,6 +45,7 @@ export const CarePlan = builder.prismaNode('CarePlan', {
     allowedStatusChanges: t.field({
       type: [CarePlanStatusEnum],
       description: 'Statuses this plan may move to next (ACTIVE through activateCarePlan)',
+      select: { status: true },
       resolve: (plan) => carePlanMachine.allowedFrom(plan.status),
     }),
     author: t.relation('author'),
@@ -55,6 +56,7 @@ export const CarePlan = builder.prismaNode('CarePlan', {
     nextReviewDue: t.expose('nextReviewDue', { type: 'DateTime', nullable: true }),
     isOverdueForReview: t.boolean({
       description: 'An ACTIVE plan whose next review date has passed',
+      select: { status: true, nextReviewDue: true },
       resolve: (plan) => isOverdue(plan),
     }),
     goals: t.relation('goals', {
@@ -105,6 +107,7 @@ export const CarePlanRevision = builder.prismaNode('CarePlanRevision', {
 
 export const Goal = builder.prismaNode('Goal', {
   id: { field: 'id' },
+  select: { id: true },
   findUnique: (id, ctx) => ({ id, carePlan: planOfVisibleCase(ctx) }),
   description: 'A goal of a care plan (FHIR Goal).',
   fields: (t) => ({
@@ -115,6 +118,7 @@ export const Goal = builder.prismaNode('Goal', {
     allowedLifecycleChanges: t.field({
       type: [GoalLifecycleStatusEnum],
       description: 'Lifecycle statuses this goal may move to next',
+      select: { lifecycleStatus: true },
       resolve: (goal) => goalMachine.allowedFrom(goal.lifecycleStatus),
     }),
     achievementStatus: t.expose('achievementStatus', { type: GoalAchievementStatusEnum }),
@@ -142,6 +146,7 @@ export const Goal = builder.prismaNode('Goal', {
 
 export const GoalProgress = builder.prismaNode('GoalProgress', {
   id: { field: 'id' },
+  select: { id: true },
   findUnique: (id, ctx) => ({ id, goal: { carePlan: planOfVisibleCase(ctx) } }),
   description: 'A recorded step toward a goal: a measured value and/or an achievement status.',
   fields: (t) => ({

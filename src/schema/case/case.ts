@@ -22,6 +22,8 @@ import { filterTime } from '../../clock.js';
 
 export const Case = builder.prismaNode('Case', {
   id: { field: 'id' },
+  // Only the columns the query asks for (and the client, for the read audit).
+  select: { id: true, clientId: true },
   findUnique: (id, ctx) => ({ id, AND: [caseWhere(viewerOf(ctx))] }),
   description: 'One episode of care for a client (FHIR EpisodeOfCare).',
   fields: (t) => ({

@@ -10,6 +10,7 @@ import { clientSearchWhere, hasControlCharacters, SEARCH_MAX_LENGTH } from '../.
 
 export const Client = builder.prismaNode('Client', {
   id: { field: 'id' },
+  select: { id: true },
   findUnique: (id, ctx) => ({ id, AND: [clientWhere(viewerOf(ctx))] }),
   description: 'A person served: the subject of cases, plans and referrals.',
   fields: (t) => ({
@@ -62,6 +63,7 @@ builder.prismaObject('ClientIdentifier', {
 
 export const RelatedPerson = builder.prismaNode('RelatedPerson', {
   id: { field: 'id' },
+  select: { id: true },
   findUnique: (id, ctx) => ({ id, AND: [relatedPersonWhere(viewerOf(ctx))] }),
   description: 'A family member, caregiver, guardian, friend or neighbour of one or more clients.',
   fields: (t) => ({
@@ -90,6 +92,7 @@ export const RelatedPerson = builder.prismaNode('RelatedPerson', {
 
 export const ClientRelationship = builder.prismaNode('ClientRelationship', {
   id: { field: 'id' },
+  select: { id: true, clientId: true },
   findUnique: (id, ctx) => ({ id, client: clientWhere(viewerOf(ctx)) }),
   description: 'How a related person stands to a client.',
   fields: (t) => ({

@@ -15,6 +15,7 @@ import { viewerOf } from '../viewer.js';
 
 export const CrisisEvent = builder.prismaNode('CrisisEvent', {
   id: { field: 'id' },
+  select: { id: true, clientId: true },
   findUnique: (id, ctx) => ({ id, AND: [crisisWhere(viewerOf(ctx))] }),
   description: 'An emergency of a client, with its acknowledgement clock, response and action log.',
   fields: (t) => ({
@@ -24,6 +25,7 @@ export const CrisisEvent = builder.prismaNode('CrisisEvent', {
     allowedStatusChanges: t.field({
       type: [CrisisStatusEnum],
       description: 'Statuses this crisis may move to next',
+      select: { status: true },
       resolve: (crisis) => crisisMachine.allowedFrom(crisis.status),
     }),
     description: t.exposeString('description'),
@@ -37,6 +39,7 @@ export const CrisisEvent = builder.prismaNode('CrisisEvent', {
     timeToAcknowledgeSeconds: t.int({
       nullable: true,
       description: 'Seconds from report to acknowledgement (null while unacknowledged)',
+      select: { acknowledgedAt: true, reportedAt: true },
       resolve: (crisis) =>
         crisis.acknowledgedAt ? Math.max(0, Math.round((crisis.acknowledgedAt.getTime() - crisis.reportedAt.getTime()) / 1000)) : null,
     }),

@@ -20,6 +20,7 @@ const isOverdue = (followUp: { status: string; scheduledFor: Date }, now = new D
 
 export const FollowUp = builder.prismaNode('FollowUp', {
   id: { field: 'id' },
+  select: { id: true, clientId: true },
   findUnique: (id, ctx) => ({ id, AND: [followUpWhere(viewerOf(ctx))] }),
   description: 'Contact with a client after discharge or release, or a routine check: was the client reached, satisfied, has their health changed.',
   fields: (t) => ({
@@ -29,10 +30,12 @@ export const FollowUp = builder.prismaNode('FollowUp', {
     allowedStatusChanges: t.field({
       type: [FollowUpStatusEnum],
       description: 'Statuses this follow-up may move to next (SCHEDULED again only from MISSED, with a new date)',
+      select: { status: true },
       resolve: (followUp) => followUpMachine.allowedFrom(followUp.status),
     }),
     isOverdue: t.boolean({
       description: 'Still SCHEDULED and past its date',
+      select: { status: true, scheduledFor: true },
       resolve: (followUp) => isOverdue(followUp),
     }),
     assignedTo: t.relation('assignedTo'),

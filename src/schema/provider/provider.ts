@@ -7,6 +7,7 @@ import type { Context } from '../../context.js';
 // maintained by the organization that registered it, or is shared (services/providers.ts).
 export const Provider = builder.prismaNode('Provider', {
   id: { field: 'id' },
+  select: { id: true },
   description: 'A service provider, an organization or a practitioner.',
   fields: (t) => ({
     name: t.exposeString('name'),

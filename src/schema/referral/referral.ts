@@ -18,6 +18,7 @@ const money = (value: Prisma.Decimal | null) => (value === null ? null : Number(
 
 export const Referral = builder.prismaNode('Referral', {
   id: { field: 'id' },
+  select: { id: true, clientId: true },
   findUnique: (id, ctx) => ({ id, AND: [referralWhere(viewerOf(ctx))] }),
   description: "A referral of a case's client to a provider's service (FHIR ServiceRequest + Task): a closed loop.",
   fields: (t) => ({
@@ -32,6 +33,7 @@ export const Referral = builder.prismaNode('Referral', {
     allowedStatusChanges: t.field({
       type: [ReferralStatusEnum],
       description: 'Statuses this referral may move to next',
+      select: { status: true },
       resolve: (referral) => referralMachine.allowedFrom(referral.status),
     }),
     sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true }),
@@ -42,13 +44,14 @@ export const Referral = builder.prismaNode('Referral', {
     }),
     responseOverdue: t.boolean({
       description: 'SENT and still unanswered past expectedResponseBy',
+      select: { status: true, expectedResponseBy: true },
       resolve: (referral) => referral.status === 'SENT' && referral.expectedResponseBy !== null && referral.expectedResponseBy < new Date(),
     }),
     acceptedAt: t.expose('acceptedAt', { type: 'DateTime', nullable: true }),
     declinedAt: t.expose('declinedAt', { type: 'DateTime', nullable: true }),
     appointmentAt: t.expose('appointmentAt', { type: 'DateTime', nullable: true }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-    estimatedCost: t.float({ nullable: true, resolve: (referral) => money(referral.estimatedCost) }),
+    estimatedCost: t.float({ nullable: true, select: { estimatedCost: true }, resolve: (referral) => money(referral.estimatedCost) }),
     advocacyNotes: t.exposeString('advocacyNotes', { nullable: true }),
     outcomeNote: t.exposeString('outcomeNote', { nullable: true }),
     sharedCategories: t.expose('sharedCategories', {

@@ -93,7 +93,11 @@ builder.prismaObjectFields('StaffMember', (t) => ({
     },
     resolve: async (query, staff, args, ctx) => {
       const viewer = viewerOf(ctx);
-      if (staff.id !== viewer.id) return [];
+      // Nothing to load for anyone else (reading the selection tells Pothos it was not forgotten).
+      if (staff.id !== viewer.id) {
+        void { ...query };
+        return [];
+      }
       return prisma.case.findMany({
         ...query,
         where: caseloadWhere(viewer, args.filter),
