@@ -1,4 +1,5 @@
 // De-identified statistics for analytics clients: aggregates of the viewer's organization only.
+import DataLoader from 'dataloader';
 import { builder } from '../../builder.js';
 import { prisma } from '../../db.js';
 import * as reports from '../../services/reports.js';
@@ -7,6 +8,26 @@ import { viewerOf } from '../viewer.js';
 
 interface ReportScope extends reports.Period {
   organizationId: string;
+}
+
+/**
+ * One findMany for all the rows of a report that name a staff member (or a provider), with the
+ * selection of the field: hundreds of findUnique calls cost ~120 ms of CPU per report (Prisma
+ * batches their SQL, not their work) and, 50 reports at a time, the heap.
+ */
+const loaders = new WeakMap<object, Map<string, DataLoader<string, unknown>>>();
+function loadById<T extends { id: string }>(ctx: object, field: string, id: string, load: (ids: readonly string[]) => Promise<T[]>): Promise<T | null> {
+  let byField = loaders.get(ctx);
+  if (!byField) loaders.set(ctx, (byField = new Map()));
+  let loader = byField.get(field) as DataLoader<string, T | null> | undefined;
+  if (!loader) {
+    loader = new DataLoader<string, T | null>(async (ids) => {
+      const rows = new Map((await load(ids)).map((row) => [row.id, row]));
+      return ids.map((key) => rows.get(key) ?? null);
+    });
+    byField.set(field, loader as DataLoader<string, unknown>);
+  }
+  return loader.load(id);
 }
 
 const CaseCount = builder.objectRef<Awaited<ReturnType<typeof reports.caseStatistics>>[number]>('CaseCount').implement({
@@ -23,7 +44,8 @@ const Caseload = builder.objectRef<Awaited<ReturnType<typeof reports.caseloads>>
     caseManager: t.prismaField({
       type: 'StaffMember',
       nullable: true,
-      resolve: (query, row) => prisma.staffMember.findUnique({ ...query, where: { id: row.staffId } }),
+      resolve: (query, row, _args, ctx) =>
+        loadById(ctx, 'caseManager', row.staffId, (ids) => prisma.staffMember.findMany({ ...query, where: { id: { in: [...ids] } } })),
     }),
     openCases: t.exposeInt('openCases'),
     urgentCases: t.exposeInt('urgentCases'),
@@ -32,7 +54,12 @@ const Caseload = builder.objectRef<Awaited<ReturnType<typeof reports.caseloads>>
 
 const ReferralOutcome = builder.objectRef<Awaited<ReturnType<typeof reports.referralOutcomes>>[number]>('ReferralOutcome').implement({
   fields: (t) => ({
-    provider: t.prismaField({ type: 'Provider', nullable: true, resolve: (query, row) => prisma.provider.findUnique({ ...query, where: { id: row.providerId } }) }),
+    provider: t.prismaField({
+      type: 'Provider',
+      nullable: true,
+      resolve: (query, row, _args, ctx) =>
+        loadById(ctx, 'provider', row.providerId, (ids) => prisma.provider.findMany({ ...query, where: { id: { in: [...ids] } } })),
+    }),
     serviceType: t.exposeString('serviceType', { nullable: true }),
     sent: t.exposeInt('sent', { nullable: true }),
     loopClosureRate: t.exposeFloat('loopClosureRate', { nullable: true, description: 'Share of sent referrals completed' }),
