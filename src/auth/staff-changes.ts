@@ -2,6 +2,7 @@
 // organization, team memberships), so the viewer cache drops an entry as soon as the change
 // commits, whichever instance or tool made it. Reconnects until stopped.
 import pg from 'pg';
+import { endWithin } from '../db/sessions.js';
 import type { Logger } from '../logger.js';
 import { viewerCache } from './viewer-cache.js';
 
@@ -68,8 +69,4 @@ export function listenForStaffChanges(options: { url: string; log: Logger; retry
       await loop;
     },
   };
-}
-
-function endWithin(client: pg.Client, ms: number): Promise<void> {
-  return Promise.race([client.end().catch(() => {}), new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
 }

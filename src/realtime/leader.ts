@@ -3,6 +3,7 @@
 // publishes (the leader). The lock goes with the session: if the leader dies or loses its
 // connection, PostgreSQL releases it and a standby takes over within `retryMs`.
 import pg from 'pg';
+import { endWithin } from '../db/sessions.js';
 import type { Logger } from '../logger.js';
 import type { Sql } from './outbox.js';
 import { OUTBOX_CHANNEL } from './wake.js';
@@ -82,8 +83,4 @@ export function holdSessions(options: SessionOptions, work: (session: Session) =
       await loop;
     },
   };
-}
-
-function endWithin(client: pg.Client, ms: number): Promise<void> {
-  return Promise.race([client.end().catch(() => {}), new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
 }
