@@ -37,6 +37,7 @@ function requestTime(ctx: object): Date {
 
 export const Interaction = builder.prismaNode('Interaction', {
   id: { field: 'id' },
+  select: { id: true, clientId: true },
   findUnique: (id, ctx) => ({ id, AND: [interactionWhere(viewerOf(ctx))] }),
   description: 'A contact or a note on a case (FHIR Encounter / Communication): visit, call, session, meeting...',
   fields: (t) => ({
