@@ -18,8 +18,8 @@ const BOUNDS: Record<CanonicalOperation, number> = {
   'client-chart': 2,
   'crisis-board': 3,
   reports: 8,
-  'record-interaction': 5,
-  'raise-crisis': 11,
+  'record-interaction': 6,
+  'raise-crisis': 12,
 };
 
 const DAY_MS = 86_400_000;

@@ -3,7 +3,8 @@
 import { onQuery } from '../../src/db.js';
 
 // Request-path SQL is built by Prisma and schema-qualified; the sweeps' raw SQL is not.
-const BACKGROUND = /pg_try_advisory|pg_advisory|pg_notify|^\s*LISTEN|(?<!"public"\.)"DomainEvent"/;
+// A mutation's own outbox write is tagged (src/services/workflow/journal.ts) and counts.
+const BACKGROUND = /pg_try_advisory|pg_advisory|pg_notify|^\s*LISTEN|^(?!\/\* mutation journal \*\/)[\s\S]*(?<!"public"\.)"DomainEvent"/;
 
 export async function countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
   const statements: string[] = [];

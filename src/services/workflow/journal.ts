@@ -17,9 +17,11 @@ const eventsInsertSql = (first: number) => `INSERT INTO "DomainEvent" (topic, ki
     FROM unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::jsonb[]) WITH ORDINALITY AS e(t, k, p, n)
    ORDER BY n`;
 
-const BOTH = `WITH audited AS (${auditInsertSql(1)}) ${eventsInsertSql(10)}`;
-const AUDIT_ONLY = auditInsertSql(1);
-const EVENTS_ONLY = eventsInsertSql(1);
+// Named, so that statement counts tell it from the sweeps' own outbox writes (test/support/sql.ts).
+export const JOURNAL_TAG = '/* mutation journal */';
+const BOTH = `${JOURNAL_TAG} WITH audited AS (${auditInsertSql(1)}) ${eventsInsertSql(10)}`;
+const AUDIT_ONLY = `${JOURNAL_TAG} ${auditInsertSql(1)}`;
+const EVENTS_ONLY = `${JOURNAL_TAG} ${eventsInsertSql(1)}`;
 
 function eventParams(events: readonly OutboxRow[]): unknown[][] {
   return [events.map((e) => e.topic), events.map((e) => e.kind), events.map((e) => JSON.stringify(e.payload))];
