@@ -7,31 +7,18 @@
 // The deliveries of one fan-out share INSERTs instead of one each for 10,000 subscribers: rows
 // gather for WINDOW_MS, and a batch that reaches FLUSH_ROWS is written at once, so a large
 // fan-out's rows go out in several statements (on several pool connections, while the rest are
-// still being gathered) rather than one long one at the end. A batch is kept as columns, sent as
-// one JSON array per column: the statement's text never changes (one query plan), and neither
-// Prisma nor pg walks 10,000 rows of parameters (~0.3 ms per row with createMany, several
-// microseconds per value with array parameters).
-import { withClients, type AuditedAccess } from '../audit/read-audit.js';
+// still being gathered) rather than one long one at the end, with the one audit INSERT of
+// src/audit/store.ts.
+import { auditRowOf, withClients, type AuditedAccess } from '../audit/read-audit.js';
+import { appendAuditRow, emptyAuditColumns, insertAuditColumns, type AuditColumns } from '../audit/store.js';
 import type { Context } from '../context.js';
 import { prisma } from '../db.js';
 
 const WINDOW_MS = 2;
 const FLUSH_ROWS = 1000;
 
-const COLUMNS = ['actorId', 'action', 'outcome', 'entityType', 'entityId', 'clientId', 'operationName', 'reason', 'requestId'] as const;
-type Column = (typeof COLUMNS)[number];
-
-const INSERT = `INSERT INTO "AuditEvent" (id, at, "actorId", action, outcome, "entityType", "entityId", "clientId", "operationName", reason, "requestId", "createdAt", "updatedAt")
-  SELECT gen_random_uuid(), now() AT TIME ZONE 'UTC', a::uuid, ac::"AuditAction", o::"AuditOutcome", et, ei::uuid, ci::uuid, op, r, rq,
-         now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-    FROM ROWS FROM (
-           json_array_elements_text($1::json), json_array_elements_text($2::json), json_array_elements_text($3::json),
-           json_array_elements_text($4::json), json_array_elements_text($5::json), json_array_elements_text($6::json),
-           json_array_elements_text($7::json), json_array_elements_text($8::json), json_array_elements_text($9::json)
-         ) AS t(a, ac, o, et, ei, ci, op, r, rq)`;
-
 interface Batch {
-  columns: Record<Column, Array<string | null>>;
+  columns: AuditColumns;
   size: number;
   done: Promise<void>;
   settle: (error?: unknown) => void;
@@ -41,8 +28,7 @@ function newBatch(): Batch {
   let settle!: Batch['settle'];
   const done = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
   done.catch(() => {}); // awaited by each adder; never an unhandled rejection
-  const columns = Object.fromEntries(COLUMNS.map((column) => [column, []])) as unknown as Batch['columns'];
-  return { columns, size: 0, done, settle };
+  return { columns: emptyAuditColumns(), size: 0, done, settle };
 }
 
 export function createAuditBatcher() {
@@ -57,7 +43,7 @@ export function createAuditBatcher() {
     batch = newBatch();
     try {
       statements += 1;
-      await prisma.$executeRawUnsafe(INSERT, ...COLUMNS.map((column) => JSON.stringify(current.columns[column])));
+      await insertAuditColumns(prisma, current.columns);
       current.settle();
     } catch (error) {
       current.settle(error);
@@ -69,18 +55,7 @@ export function createAuditBatcher() {
     const viewer = context.viewer;
     if (entries.length === 0 || !viewer) return undefined;
     const target = batch;
-    const columns = target.columns;
-    for (const entry of entries) {
-      columns.actorId.push(viewer.id);
-      columns.action.push(entry.action);
-      columns.outcome.push(entry.action === 'ACCESS_DENIED' ? 'DENIED' : 'SUCCESS');
-      columns.entityType.push(entry.entityType);
-      columns.entityId.push(entry.entityId);
-      columns.clientId.push(entry.clientId);
-      columns.operationName.push(context.operationName);
-      columns.reason.push(entry.reason ?? null);
-      columns.requestId.push(context.requestId);
-    }
+    for (const entry of entries) appendAuditRow(target.columns, auditRowOf(context, entry));
     target.size += entries.length;
     if (target.size >= FLUSH_ROWS) void flush();
     else timer ??= setTimeout(() => void flush(), WINDOW_MS);
