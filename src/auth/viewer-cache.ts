@@ -37,7 +37,6 @@ let seq = 0;
 let listeners = 0;
 const waiters = new Set<(notice: Notice) => void>();
 const listenWaiters = new Set<() => void>();
-const stats = { hits: 0, misses: 0, invalidations: 0 };
 
 export const viewerCache = {
   /** The viewer for a verified token: cached while a listener is connected, else loaded. */
@@ -45,10 +44,8 @@ export const viewerCache = {
     if (listeners === 0) return loadViewer(staffId, expiresAt);
     const entry = entries.get(staffId);
     if (entry && Date.now() - entry.loadedAt < MAX_AGE_MS) {
-      stats.hits += 1;
       return entry.staff && { ...entry.staff, expiresAt };
     }
-    stats.misses += 1;
     let pending = loading.get(staffId);
     if (!pending) {
       const startedAt = seq;
@@ -71,7 +68,6 @@ export const viewerCache = {
    */
   invalidate(staffId: string | null, xid: bigint | null = null): void {
     const notice: Notice = { seq: ++seq, staffId, xid };
-    stats.invalidations += 1;
     if (loading.size > 0) {
       recent.push(notice);
       if (recent.length > MAX_RECENT) recent.shift();
@@ -108,10 +104,6 @@ export const viewerCache = {
   /** Resolves when the cache is (or next becomes) trusted (true) or bypassed (false). */
   async whenListening(expected: boolean): Promise<void> {
     while (listeners > 0 !== expected) await new Promise<void>((resolve) => listenWaiters.add(resolve));
-  },
-
-  stats(): Readonly<typeof stats> & { size: number; listening: boolean } {
-    return { ...stats, size: entries.size, listening: listeners > 0 };
   },
 };
 
