@@ -19,31 +19,29 @@ export interface DatabaseOptions {
   url: string;
   poolMax: number;
   /**
-   * Turn PostgreSQL's JIT off for these sessions. The access filters' nested EXISTS inflate
-   * cost estimates past the JIT threshold, and compiling them took 0.3–1.2 s on a query that
-   * runs in milliseconds (client search over 100,000 clients). Not for the embedded database.
+   * A PostgreSQL server (not the embedded database), whose sessions are tuned:
+   * - JIT off: the access filters' nested EXISTS inflate cost estimates past the JIT threshold,
+   *   and compiling them took 0.3–1.2 s on queries that run in milliseconds;
+   * - each distinct statement prepared once per connection, then only bound: Prisma's
+   *   statements are long (a client's chart is one of many kilobytes) and writing them on every
+   *   request was ~15% of the server's CPU. Plans stay custom per execution, as unprepared.
    */
-  noJit?: boolean;
-  /**
-   * Send each distinct statement to PostgreSQL once per connection (a named prepared statement)
-   * and after that only its parameters. Prisma's statements are long (a client's chart is one
-   * statement of many kilobytes) and writing them again on every request was ~15% of the
-   * server's CPU. Plans stay custom per execution (plan_cache_mode), as without preparing.
-   */
-  prepare?: boolean;
+  server?: boolean;
 }
 
-export function openDatabase({ url, poolMax, noJit = false, prepare = false }: DatabaseOptions): PrismaClient {
+export function openDatabase({ url, poolMax, server = false }: DatabaseOptions): PrismaClient {
   if (opened) {
     if (opened.url !== url) throw new Error('This process already uses another database');
     opened.refs += 1;
     return prisma;
   }
   const client = new PrismaClient({
-    adapter: new PrismaPg(
-      { connectionString: url, max: poolMax, ...sessionOptions({ noJit, prepare }) },
-      prepare ? { statementNameGenerator: statementNames() } : {},
-    ),
+    adapter: server
+      ? new PrismaPg(
+          { connectionString: url, max: poolMax, options: '-c jit=off -c plan_cache_mode=force_custom_plan' },
+          { statementNameGenerator: statementNames() },
+        )
+      : new PrismaPg({ connectionString: url, max: poolMax }),
     log: [{ emit: 'event', level: 'query' }],
   });
   // Statement counting for N+1 tests and diagnostics; costs nothing without listeners.
@@ -53,11 +51,6 @@ export function openDatabase({ url, poolMax, noJit = false, prepare = false }: D
   prisma = client;
   opened = { url, refs: 1 };
   return client;
-}
-
-function sessionOptions({ noJit, prepare }: { noJit: boolean; prepare: boolean }): { options?: string } {
-  const settings = [...(noJit ? ['-c jit=off'] : []), ...(prepare ? ['-c plan_cache_mode=force_custom_plan'] : [])];
-  return settings.length > 0 ? { options: settings.join(' ') } : {};
 }
 
 /** A name per distinct SQL text, for as many texts as a server has (Prisma's plans are cached by shape too). */

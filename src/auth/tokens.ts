@@ -24,10 +24,8 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
   const verify: TokenVerifier = async (token) => {
     const known = verified.get(token);
     const now = Date.now();
-    if (known && now < known.until) {
-      if (known.expiresAt !== null && known.expiresAt * 1000 <= now) throw new TokenError('The access token has expired');
-      return { staffId: known.staffId, expiresAt: known.expiresAt };
-    }
+    // `until` is never past exp: an expired token is verified again, and refused.
+    if (known && now < known.until) return { staffId: known.staffId, expiresAt: known.expiresAt };
     const claims = await verifySignature(token);
     if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
     verified.set(token, { ...claims, until: Math.min(now + VERIFIED_TTL_MS, claims.expiresAt === null ? Infinity : claims.expiresAt * 1000) });
