@@ -76,12 +76,15 @@ export function createYogaServer(options: {
       debug: (...args) => log.debug(args.join(' ')),
       info: (...args) => log.info(args.join(' ')),
       warn: (...args) => log.warn(args.join(' ')),
-      // Yoga logs the original of every error our maskError rewrote, typed expected ones
-      // included, as text carrying the query around it (literals: names, phone numbers):
-      // unexpected errors are logged by useErrorHandler below, with the request id.
+      // Yoga logs the original of every error our maskError rewrote, expected ones included, as
+      // text carrying the query around it (literals: names, phone numbers) or a database
+      // message with values. Unexpected errors are logged by useErrorHandler below, with the
+      // request id; here, only yoga's own messages and an unexpected error's kind.
       error: (...args) => {
-        if (args.some((arg) => arg instanceof GraphQLError || arg instanceof AppError)) return;
-        log.error(args.join(' '));
+        const error = args.find((arg): arg is Error => arg instanceof Error);
+        if (!error) return log.error(args.join(' '));
+        if (error instanceof GraphQLError || error instanceof AppError) return;
+        log.error({ errorName: error.name, code: (error as { code?: unknown }).code }, 'yoga: unexpected error in request');
       },
     },
     // Expected failures keep their message and code; anything else reaches clients as
