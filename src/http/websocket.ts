@@ -340,7 +340,8 @@ export function attachWebSocketServer(options: WebSocketOptions) {
   function onMessage(this: WebSocket, data: RawData): void {
     const session = sessionOf.get(this);
     session?.handle?.(String(data)).catch((error: unknown) => {
-      log.error({ err: error }, 'error while handling a websocket message');
+      // Its kind only: a message may quote the operation or values.
+      log.error({ errorName: (error as Error)?.name, code: (error as { code?: unknown })?.code }, 'error while handling a websocket message');
       this.close(CloseCode.InternalServerError, 'Internal server error');
     });
   }
