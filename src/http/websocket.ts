@@ -31,6 +31,7 @@ import type { Logger } from '../logger.js';
 import { CLOSE_FORBIDDEN, CLOSE_SLOW_CONSUMER, type RealtimeConnection } from '../realtime/connection.js';
 import type { EventStream } from '../realtime/stream.js';
 import { closeDeactivated } from './staff-recheck.js';
+import { Delivery, SLOW_CONSUMER_REASON, TEXT } from './ws-delivery.js';
 import { requestIdOf, type CasegraphYoga } from './yoga.js';
 
 export const CLOSE_UNAUTHORIZED = 4401;
@@ -41,7 +42,6 @@ export { CLOSE_FORBIDDEN, CLOSE_SLOW_CONSUMER };
 const CLOSE_HANDSHAKE_MS = 5000;
 /** Keep-alive visits a slice of the sockets per tick: a period has this many ticks. */
 const KEEPALIVE_SLICES = 16;
-const SLOW_CONSUMER_REASON = 'Slow consumer: reconnect and resubscribe with afterEventId';
 
 type EnvelopedArgs = ExecutionArgs & {
   rootValue: { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
@@ -133,94 +133,11 @@ interface Extra {
   session: Session;
 }
 
-const TEXT = { binary: false };
-
 function send(socket: WebSocket, data: string | Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     if (socket.readyState !== socket.OPEN) return resolve();
     socket.send(data, TEXT, (error) => (error ? reject(error) : resolve()));
   });
-}
-
-/** A result's payload as graphql-ws writes it (UTF-8 JSON), made once per result object. */
-const serialized = new WeakMap<ExecutionResult, Buffer>();
-const CLOSING = Buffer.from('}');
-
-function payloadOf(result: ExecutionResult): Buffer {
-  let json = serialized.get(result);
-  if (json === undefined) {
-    const { errors, ...rest } = result;
-    const formatted = errors?.map((error) => (typeof error.toJSON === 'function' ? error.toJSON() : { message: error.message }));
-    json = Buffer.from(JSON.stringify(formatted ? { ...rest, errors: formatted } : rest));
-    serialized.set(result, json);
-  }
-  return json;
-}
-
-/**
- * A subscription's results written straight to its socket. graphql-ws iterates it as the
- * operation's result and sees no values, only the end (then `complete`) or an error (then
- * `error`). As graphql-ws does, the next result is taken once this one is written; usually the
- * kernel took it at once (nothing buffered) and there is nothing to wait for.
- */
-class Delivery implements AsyncIterableIterator<never> {
-  /** `{"id":<id>,"type":"next","payload":` */
-  private readonly opening: Buffer;
-  /** Frames handed to the socket whose write has not completed. */
-  private unwritten = 0;
-  private wake: ((error?: Error) => void) | undefined;
-  /** The write callback: made once (bound), not per frame. */
-  private readonly onWritten: (error?: Error) => void;
-
-  constructor(
-    private readonly source: AsyncIterator<ExecutionResult>,
-    private readonly session: Session,
-    id: string,
-    private readonly maxBufferedBytes: number,
-  ) {
-    this.opening = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
-    this.onWritten = this.written.bind(this);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  async next(): Promise<IteratorResult<never>> {
-    const socket = this.session.socket;
-    for (;;) {
-      const step = await this.source.next();
-      if (step.done) return { value: undefined, done: true };
-      if (socket.readyState !== socket.OPEN) continue;
-      // Several subscriptions on one socket can each have an event in flight; the streams
-      // bound their own queues, this bounds what sits in the socket.
-      if (socket.bufferedAmount > this.maxBufferedBytes) this.session.close(CLOSE_SLOW_CONSUMER, SLOW_CONSUMER_REASON);
-      const payload = payloadOf(step.value);
-      this.unwritten += 1;
-      socket.send(Buffer.concat([this.opening, payload, CLOSING], this.opening.length + payload.length + 1), TEXT, this.onWritten);
-      if (this.unwritten > 0 && socket.bufferedAmount > 0) {
-        await new Promise<void>((resolve, reject) => (this.wake = (error) => (error ? reject(error) : resolve())));
-      }
-    }
-  }
-
-  private written(error?: Error): void {
-    this.unwritten -= 1;
-    if (this.unwritten > 0 && !error) return;
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.(error);
-  }
-
-  async return(): Promise<IteratorResult<never>> {
-    await this.source.return?.();
-    return { value: undefined, done: true };
-  }
-
-  async throw(error: unknown): Promise<IteratorResult<never>> {
-    await this.source.return?.();
-    throw error;
-  }
 }
 
 export function attachWebSocketServer(options: WebSocketOptions) {
