@@ -14,11 +14,9 @@ import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Context } from './context.js';
 import { prisma } from './db.js';
-import { hasRole } from './auth/viewer.js';
+import { hasRole, UUID } from './auth/viewer.js';
 import { ValidationError } from './errors.js';
 import { resolveNode, resolveNodes } from './schema/node-lookup.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const builder = new SchemaBuilder<{
   Context: Context;

@@ -30,7 +30,8 @@ export function hasRole(viewer: Viewer | null, ...roles: StaffRole[]): boolean {
   return !!viewer && roles.some((role) => viewer.roles.includes(role));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A database id (uuid): anything else is refused before PostgreSQL would reject it. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // One fixed statement; the snapshot tells the cache which later changes this read already saw.
 const LOAD_STAFF = `SELECT pg_current_snapshot()::text AS snapshot, s.id, s."organizationId", s.email,
