@@ -1,13 +1,14 @@
 // Every read of a client-identifying record, and every denied attempt, becomes an AuditEvent.
 // Reads are collected while the operation executes and written in ONE insert before the
 // response leaves: batched, yet never lost — if the process dies before the write, the
-// caller never received the data either.
+// caller never received the data either. Concurrent requests share that insert (group-commit.ts).
 import { useOnResolve } from '@envelop/on-resolve';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { prisma } from '../db.js';
 import type { AuditAction } from '../generated/prisma/enums.js';
-import { insertAuditRows, type AuditRow } from './store.js';
+import { createGroupCommitWriter } from './group-commit.js';
+import type { AuditRow } from './store.js';
 
 export interface AuditedAccess {
   action: Extract<AuditAction, 'READ' | 'ACCESS_DENIED'>;
@@ -89,12 +90,13 @@ export async function withClients(entries: AuditedAccess[]): Promise<AuditedAcce
   });
 }
 
+export const queryAuditWriter = createGroupCommitWriter(() => prisma);
+
 export async function flushAudit(context: Context): Promise<void> {
   const drained = context.audit.drain();
   if (drained.length === 0 || !context.viewer) return;
   const entries = await withClients(drained);
-  if (entries.length === 0) return;
-  await insertAuditRows(prisma, entries.map((entry) => auditRowOf(context, entry)));
+  await queryAuditWriter.write(entries.map((entry) => auditRowOf(context, entry)));
 }
 
 /** The AuditEvent row of one read or denied attempt in `context`. */

@@ -2,6 +2,9 @@
 // fixed-shape INSERT per request (src/audit/store.ts), and the access report still finds
 // each client's read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { queryAuditWriter } from '../../src/audit/read-audit.js';
+import type { AuditRow } from '../../src/audit/store.js';
 import { prisma } from '../../src/db.js';
 import { expectData, startTestApp, type TestApp } from '../support/app.js';
 import { createOrganization, createStaff, globalId } from '../support/factories.js';
@@ -44,5 +47,34 @@ describe('read audit', () => {
       });
     }
     expect(seen.size).toBe(300);
+  });
+});
+
+describe('group commit of query audits', () => {
+  const row = (requestId: string, entityId: string = randomUUID()): AuditRow => ({
+    actorId: null, action: 'READ', outcome: 'SUCCESS', entityType: 'Client', entityId, clientId: null, operationName: null, requestId, reason: null,
+  });
+  const stored = (requestIds: string[]) => prisma.auditEvent.count({ where: { requestId: { in: requestIds } } });
+
+  it('writes the reads arriving while an INSERT is under way together, in the next one', async () => {
+    const requests = Array.from({ length: 10 }, () => randomUUID());
+    const before = queryAuditWriter.statements;
+    // The first is written at once; the nine arriving meanwhile wait for it, then go together.
+    await Promise.all(requests.map((id) => queryAuditWriter.write([row(id), row(id)])));
+    expect(queryAuditWriter.statements - before).toBe(2);
+    expect(await stored(requests)).toBe(20);
+  });
+
+  it("fails only the request whose rows the database refuses, not those sharing its INSERT", async () => {
+    const [first, good, bad, alsoGood] = Array.from({ length: 4 }, () => randomUUID());
+    const outcomes = await Promise.allSettled([
+      queryAuditWriter.write([row(first!)]),
+      queryAuditWriter.write([row(good!)]),
+      queryAuditWriter.write([row(bad!, 'not-a-uuid')]),
+      queryAuditWriter.write([row(alsoGood!)]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await stored([first!, good!, alsoGood!])).toBe(3);
+    expect(await stored([bad!])).toBe(0);
   });
 });
