@@ -10,6 +10,7 @@ import {
   globalId,
 } from '../support/factories.js';
 import { prisma } from '../../src/db.js';
+import { countStatements } from '../support/sql.js';
 
 let t: TestApp;
 let token: string;
@@ -66,6 +67,23 @@ describe('clients connection', () => {
       await t.gql(CLIENTS, { last: 2, before: last.clients.pageInfo.startCursor }, { token }),
     );
     expect(before.clients.edges.map((e: any) => e.node.familyName)).toEqual(['Dubois', 'Eriksen']);
+  });
+
+  it('counts the list only when the page may not hold all of it, and totalCount is right either way', async () => {
+    await t.gql('{ __typename }', {}, { token }); // the viewer, cached
+    const second: any = expectData(await t.gql(CLIENTS, { first: 3 }, { token }));
+    const cases: Array<[Record<string, unknown>, boolean]> = [
+      [{ first: 10 }, false], // 7 of 10: the whole list
+      [{ first: 7 }, false], // exactly full: the look-ahead row is missing, so nothing follows
+      [{ last: 10 }, false],
+      [{ first: 6 }, true], // a full page: more may follow
+      [{ first: 10, after: second.clients.pageInfo.endCursor }, true], // the rows before the cursor are not on the page
+    ];
+    for (const [variables, counted] of cases) {
+      const { result, statements } = await countStatements(async () => expectData<any>(await t.gql(CLIENTS, variables, { token })));
+      expect(result.clients.totalCount, JSON.stringify(variables)).toBe(names.length);
+      expect(statements.some((sql) => sql.includes('COUNT(')), JSON.stringify(variables)).toBe(counted);
+    }
   });
 
   it('caps a page at 100 and rejects unsupported argument mixes clearly', async () => {

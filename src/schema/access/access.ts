@@ -9,6 +9,7 @@ import { AuditActionEnum, AuditOutcomeEnum } from '../enums.js';
 import { commonErrors } from '../errors.js';
 import { StaffMember } from '../staff/staff.js';
 import { viewerOf } from '../viewer.js';
+import { page, totalOf } from '../connections.js';
 
 builder.prismaNode('BreakGlassGrant', {
   id: { field: 'id' },
@@ -115,9 +116,9 @@ builder.queryFields((t) => ({
     cursor: 'id',
     authScopes: { role: 'COMPLIANCE_OFFICER' },
     args: { filter: t.arg({ type: AuditTrailFilter }) },
-    totalCount: async (_parent, args, ctx) => prisma.auditEvent.count({ where: await auditWhere(args.filter, ctx) }),
+    totalCount: (_parent, args, ctx) => totalOf(args, async () => prisma.auditEvent.count({ where: await auditWhere(args.filter, ctx) })),
     resolve: async (query, _parent, args, ctx) =>
-      prisma.auditEvent.findMany({ ...query, where: await auditWhere(args.filter, ctx), orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
+      page(args, query, prisma.auditEvent.findMany({ ...query, where: await auditWhere(args.filter, ctx), orderBy: [{ at: 'asc' }, { id: 'asc' }] })),
   }),
   accessReport: t.field({
     type: [AccessReportEntry],

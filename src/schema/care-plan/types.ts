@@ -21,6 +21,7 @@ import {
 } from '../enums.js';
 import { viewerOf } from '../viewer.js';
 import { filterTime } from '../../clock.js';
+import { page, totalOf } from '../connections.js';
 
 const planOfVisibleCase = (ctx: Context): Prisma.CarePlanWhereInput => ({ case: caseWhere(viewerOf(ctx)) });
 
@@ -251,14 +252,14 @@ builder.queryFields((t) => ({
     cursor: 'id',
     description: 'Care plans of the cases you may see; overdue reviews first when filtering on them',
     args: { filter: t.arg({ type: CarePlanFilter }) },
-    totalCount: (_parent, args, ctx) => prisma.carePlan.count({ where: carePlansWhere(args.filter, ctx) }),
+    totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.carePlan.count({ where: carePlansWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      prisma.carePlan.findMany({
-        ...query,
-        where: carePlansWhere(args.filter, ctx),
-        orderBy: args.filter?.overdueReview
-          ? [{ nextReviewDue: 'asc' }, { id: 'asc' }]
-          : [{ createdAt: 'desc' }, { id: 'asc' }],
-      }),
+      page(args, query, prisma.carePlan.findMany({
+          ...query,
+          where: carePlansWhere(args.filter, ctx),
+          orderBy: args.filter?.overdueReview
+            ? [{ nextReviewDue: 'asc' }, { id: 'asc' }]
+            : [{ createdAt: 'desc' }, { id: 'asc' }],
+      })),
   }),
 }));

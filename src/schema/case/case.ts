@@ -19,6 +19,7 @@ import { commonErrors } from '../errors.js';
 import { StaffMember, Team } from '../staff/staff.js';
 import { viewerOf } from '../viewer.js';
 import { filterTime } from '../../clock.js';
+import { page, totalOf } from '../connections.js';
 
 export const Case = builder.prismaNode('Case', {
   id: { field: 'id' },
@@ -118,13 +119,13 @@ builder.queryFields((t) => ({
     type: 'Case',
     cursor: 'id',
     args: { filter: t.arg({ type: CaseFilter }) },
-    totalCount: (_parent, args, ctx) => prisma.case.count({ where: casesWhere(args.filter, ctx) }),
+    totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.case.count({ where: casesWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      prisma.case.findMany({
-        ...query,
-        where: casesWhere(args.filter, ctx),
-        orderBy: [{ openedAt: 'desc' }, { id: 'asc' }],
-      }),
+      page(args, query, prisma.case.findMany({
+          ...query,
+          where: casesWhere(args.filter, ctx),
+          orderBy: [{ openedAt: 'desc' }, { id: 'asc' }],
+      })),
   }),
 }));
 

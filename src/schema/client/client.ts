@@ -7,6 +7,7 @@ import { Organization } from '../organization/organization.js';
 import { viewerOf } from '../viewer.js';
 import type { Context } from '../../context.js';
 import { clientSearchWhere, hasControlCharacters, SEARCH_MAX_LENGTH } from '../../services/clients/search.js';
+import { page, totalOf } from '../connections.js';
 
 export const Client = builder.prismaNode('Client', {
   id: { field: 'id' },
@@ -192,13 +193,13 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: ClientFilter }),
       orderBy: t.arg({ type: ClientOrder }),
     },
-    totalCount: async (_parent, args, ctx) => prisma.client.count({ where: await clientsWhereFor(args, ctx) }),
+    totalCount: (_parent, args, ctx) => totalOf(args, async () => prisma.client.count({ where: await clientsWhereFor(args, ctx) })),
     resolve: async (query, _parent, args, ctx) =>
-      prisma.client.findMany({
-        ...query,
-        where: await clientsWhereFor(args, ctx),
-        orderBy: clientOrderBy(args.orderBy),
-      }),
+      page(args, query, prisma.client.findMany({
+          ...query,
+          where: await clientsWhereFor(args, ctx),
+          orderBy: clientOrderBy(args.orderBy),
+      })),
   }),
 }));
 

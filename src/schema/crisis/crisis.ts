@@ -12,6 +12,7 @@ import { CrisisCategoryEnum, CrisisSeverityEnum, CrisisStatusEnum } from '../enu
 import { commonErrors } from '../errors.js';
 import { Organization } from '../organization/organization.js';
 import { viewerOf } from '../viewer.js';
+import { page, totalOf } from '../connections.js';
 
 export const CrisisEvent = builder.prismaNode('CrisisEvent', {
   id: { field: 'id' },
@@ -134,13 +135,13 @@ builder.queryFields((t) => ({
     type: 'CrisisEvent',
     cursor: 'id',
     args: { filter: t.arg({ type: CrisisFilter }) },
-    totalCount: (_parent, args, ctx) => prisma.crisisEvent.count({ where: crisesWhere(args.filter, ctx) }),
+    totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.crisisEvent.count({ where: crisesWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      prisma.crisisEvent.findMany({
-        ...query,
-        where: crisesWhere(args.filter, ctx),
-        orderBy: [{ reportedAt: 'desc' }, { id: 'asc' }],
-      }),
+      page(args, query, prisma.crisisEvent.findMany({
+          ...query,
+          where: crisesWhere(args.filter, ctx),
+          orderBy: [{ reportedAt: 'desc' }, { id: 'asc' }],
+      })),
   }),
 }));
 

@@ -11,6 +11,7 @@ import { FollowUpKindEnum, FollowUpStatusEnum, HealthChangeEnum } from '../enums
 import { commonErrors } from '../errors.js';
 import { StaffMember } from '../staff/staff.js';
 import { viewerOf } from '../viewer.js';
+import { page, totalOf } from '../connections.js';
 
 const MINUTE_MS = 60 * 1000;
 const TWO_YEARS_MS = 2 * 366 * 24 * 60 * MINUTE_MS;
@@ -94,13 +95,13 @@ builder.queryFields((t) => ({
     cursor: 'id',
     description: 'Follow-ups of the cases you may see, soonest first',
     args: { filter: t.arg({ type: FollowUpFilter }) },
-    totalCount: (_parent, args, ctx) => prisma.followUp.count({ where: followUpsWhere(args.filter, ctx) }),
+    totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.followUp.count({ where: followUpsWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      prisma.followUp.findMany({
-        ...query,
-        where: followUpsWhere(args.filter, ctx),
-        orderBy: [{ scheduledFor: 'asc' }, { id: 'asc' }],
-      }),
+      page(args, query, prisma.followUp.findMany({
+          ...query,
+          where: followUpsWhere(args.filter, ctx),
+          orderBy: [{ scheduledFor: 'asc' }, { id: 'asc' }],
+      })),
   }),
 }));
 

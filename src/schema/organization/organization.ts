@@ -3,6 +3,7 @@ import { prisma } from '../../db.js';
 import { organizationWhere, staffWhere } from '../../auth/access.js';
 import { ApprovalSubjectEnum, SettingEnum } from '../enums.js';
 import { viewerOf } from '../viewer.js';
+import { page, totalOf } from '../connections.js';
 
 export const Organization = builder.prismaNode('Organization', {
   id: { field: 'id' },
@@ -54,12 +55,12 @@ builder.queryFields((t) => ({
     type: 'Organization',
     cursor: 'id',
     args: { filter: t.arg({ type: OrganizationFilter }) },
-    totalCount: (_parent, args, ctx) => prisma.organization.count({ where: organizationsWhere(args.filter, ctx) }),
+    totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.organization.count({ where: organizationsWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      prisma.organization.findMany({
-        ...query,
-        where: organizationsWhere(args.filter, ctx),
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
+      page(args, query, prisma.organization.findMany({
+          ...query,
+          where: organizationsWhere(args.filter, ctx),
+          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      })),
   }),
 }));

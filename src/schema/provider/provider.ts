@@ -2,6 +2,7 @@ import { builder } from '../../builder.js';
 import { prisma, type Prisma } from '../../db.js';
 import { ProviderKindEnum } from '../enums.js';
 import type { Context } from '../../context.js';
+import { page, totalOf } from '../connections.js';
 
 // Providers are a directory (referral partners): every staff member may read it; each entry is
 // maintained by the organization that registered it, or is shared (services/providers.ts).
@@ -88,12 +89,12 @@ builder.queryFields((t) => ({
     type: 'Provider',
     cursor: 'id',
     args: { filter: t.arg({ type: ProviderFilter }) },
-    totalCount: (_parent, args, ctx) => prisma.provider.count({ where: providersWhere(args.filter, ctx) }),
+    totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.provider.count({ where: providersWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      prisma.provider.findMany({
-        ...query,
-        where: providersWhere(args.filter, ctx),
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
+      page(args, query, prisma.provider.findMany({
+          ...query,
+          where: providersWhere(args.filter, ctx),
+          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      })),
   }),
 }));

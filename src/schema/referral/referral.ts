@@ -13,6 +13,7 @@ import { commonErrors } from '../errors.js';
 import { Provider } from '../provider/provider.js';
 import { viewerOf } from '../viewer.js';
 import { filterTime } from '../../clock.js';
+import { page, totalOf } from '../connections.js';
 
 const money = (value: Prisma.Decimal | null) => (value === null ? null : Number(value));
 
@@ -143,13 +144,13 @@ builder.queryFields((t) => ({
     type: 'Referral',
     cursor: 'id',
     args: { filter: t.arg({ type: ReferralFilter }) },
-    totalCount: (_parent, args, ctx) => prisma.referral.count({ where: referralsWhere(args.filter, ctx) }),
+    totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.referral.count({ where: referralsWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      prisma.referral.findMany({
-        ...query,
-        where: referralsWhere(args.filter, ctx),
-        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-      }),
+      page(args, query, prisma.referral.findMany({
+          ...query,
+          where: referralsWhere(args.filter, ctx),
+          orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      })),
   }),
 }));
 

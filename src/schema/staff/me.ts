@@ -22,6 +22,7 @@ import {
 import { Case } from '../case/case.js';
 import { CasePriorityEnum, CaseStatusEnum, TaskStatusEnum } from '../enums.js';
 import { viewerOf } from '../viewer.js';
+import { page, totalOf } from '../connections.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -89,7 +90,7 @@ builder.prismaObjectFields('StaffMember', (t) => ({
     args: { filter: t.arg({ type: CaseloadFilter }) },
     totalCount: (staff, args, ctx) => {
       const viewer = viewerOf(ctx);
-      return staff.id === viewer.id ? prisma.case.count({ where: caseloadWhere(viewer, args.filter) }) : 0;
+      return staff.id === viewer.id ? totalOf(args, () => prisma.case.count({ where: caseloadWhere(viewer, args.filter) })) : 0;
     },
     resolve: async (query, staff, args, ctx) => {
       const viewer = viewerOf(ctx);
@@ -98,12 +99,16 @@ builder.prismaObjectFields('StaffMember', (t) => ({
         void { ...query };
         return [];
       }
-      return prisma.case.findMany({
-        ...query,
-        where: caseloadWhere(viewer, args.filter),
-        // CaseStatus sorts in workflow order with CLOSED last.
-        orderBy: [{ status: 'asc' }, { priority: 'desc' }, { openedAt: 'desc' }, { id: 'asc' }],
-      });
+      return page(
+        args,
+        query,
+        prisma.case.findMany({
+          ...query,
+          where: caseloadWhere(viewer, args.filter),
+          // CaseStatus sorts in workflow order with CLOSED last.
+          orderBy: [{ status: 'asc' }, { priority: 'desc' }, { openedAt: 'desc' }, { id: 'asc' }],
+        }),
+      );
     },
   }),
   tasks: t.relation('tasksAssigned', {

@@ -3,6 +3,7 @@ import { prisma } from '../../db.js';
 import { staffWhere } from '../../auth/access.js';
 import { DisciplineEnum, StaffRoleEnum } from '../enums.js';
 import { viewerOf } from '../viewer.js';
+import { page, totalOf } from '../connections.js';
 
 export const StaffMember = builder.prismaNode('StaffMember', {
   id: { field: 'id' },
@@ -96,12 +97,12 @@ builder.queryFields((t) => ({
     type: 'StaffMember',
     cursor: 'id',
     args: { filter: t.arg({ type: StaffFilter }) },
-    totalCount: (_parent, args, ctx) => prisma.staffMember.count({ where: staffListWhere(args.filter, ctx) }),
+    totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.staffMember.count({ where: staffListWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      prisma.staffMember.findMany({
-        ...query,
-        where: staffListWhere(args.filter, ctx),
-        orderBy: [{ familyName: 'asc' }, { givenName: 'asc' }, { id: 'asc' }],
-      }),
+      page(args, query, prisma.staffMember.findMany({
+          ...query,
+          where: staffListWhere(args.filter, ctx),
+          orderBy: [{ familyName: 'asc' }, { givenName: 'asc' }, { id: 'asc' }],
+      })),
   }),
 }));

@@ -14,6 +14,7 @@ import { StaffMember } from '../staff/staff.js';
 import { viewerOf } from '../viewer.js';
 // The viewer's caseload, tasks, follow-ups due and work queue (fields of StaffMember).
 import '../staff/me.js';
+import { page, totalOf } from '../connections.js';
 
 const MINUTE_MS = 60 * 1000;
 
@@ -97,13 +98,13 @@ builder.queryFields((t) => ({
       'Tasks assigned to or created by you, tasks of the cases you may see, and (supervisors) those of your organization; ' +
       'soonest due first, tasks without a due date last',
     args: { filter: t.arg({ type: TaskFilter }) },
-    totalCount: (_parent, args, ctx) => prisma.task.count({ where: tasksWhere(args.filter, ctx) }),
+    totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.task.count({ where: tasksWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      prisma.task.findMany({
-        ...query,
-        where: tasksWhere(args.filter, ctx),
-        orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }, { id: 'asc' }],
-      }),
+      page(args, query, prisma.task.findMany({
+          ...query,
+          where: tasksWhere(args.filter, ctx),
+          orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }, { id: 'asc' }],
+      })),
   }),
 }));
 
