@@ -69,6 +69,8 @@ const CONCURRENCY = (process.env.BENCH_CONCURRENCY || '10,50').split(',').map((c
   if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_CONCURRENCY is a comma-separated list of whole numbers (got "${process.env.BENCH_CONCURRENCY}")`);
   return n;
 });
+// BENCH_ONLY=client-chart,client-search: those operations (and the floors) only.
+const ONLY = (process.env.BENCH_ONLY || '').split(',').map((name) => name.trim()).filter(Boolean);
 const OUTPUT = process.env.BENCH_OUTPUT || join(CHECKOUT, 'bench/results', OTHER_SERVER ? `api.${basename(SERVER_DIR)}.json` : 'api.json');
 
 const BARE = 'floor: bare yoga { __typename }';
@@ -152,7 +154,7 @@ async function main(): Promise<void> {
   const bareUrl = `http://127.0.0.1:${barePort}/graphql`;
 
   // Every operation must answer with data and no error before anything is measured.
-  const ops = operations(actors, tokens);
+  const ops = operations(actors, tokens).filter((op) => ONLY.length === 0 || ONLY.includes(op.name));
   const floorBody = JSON.stringify({ query: '{ __typename }' });
   const failures: string[] = [];
   const sizes: Record<string, number> = {};
