@@ -17,7 +17,7 @@ const optionalUrl = (protocols: string[]) =>
   );
 
 /** "12h", "30m", "90s" or plain seconds, as whole seconds. */
-const duration = (fallback: string) =>
+const duration = (fallback: string, min = 0) =>
   z.preprocess(
     (v) => emptyAsUndefined(v) ?? fallback,
     z
@@ -26,7 +26,8 @@ const duration = (fallback: string) =>
       .transform((v) => {
         const [, n, unit] = /^(\d+)\s*(s|m|h|d)?$/.exec(v)!;
         return Number(n) * { s: 1, m: 60, h: 3600, d: 86_400 }[(unit ?? 's') as 's' | 'm' | 'h' | 'd'];
-      }),
+      })
+      .pipe(z.number().min(min, `must be at least ${min} s`)),
   );
 /** A rate-limit budget: points per window; 0 turns that limit off. */
 const budget = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -54,7 +55,7 @@ const EnvSchema = z
     JWT_ISSUER: z.preprocess(emptyAsUndefined, z.string().optional()),
     JWT_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().optional()),
     /** Longest a token may live (exp - iat); `iat` in the future beyond the skew is refused too. */
-    JWT_MAX_LIFETIME: duration('12h'),
+    JWT_MAX_LIFETIME: duration('12h', 60),
     JWT_CLOCK_SKEW: duration('60s'),
     /** Client address behind proxies: false = the socket's; true or N = N hops from the right of X-Forwarded-For. */
     TRUST_PROXY: z
@@ -63,7 +64,7 @@ const EnvSchema = z
       .default('false')
       .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
     /** Rate limits (src/http/rate-limits/), shared through Redis when REDIS_URL is set. */
-    RATE_LIMIT_WINDOW: duration('60s'),
+    RATE_LIMIT_WINDOW: duration('60s', 1),
     RATE_LIMIT_AUTH_FAILURES: budget(20),
     RATE_LIMIT_MUTATIONS: budget(300),
     RATE_LIMIT_EXPENSIVE_QUERIES: budget(300),

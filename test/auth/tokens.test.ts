@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../../src/auth/tokens.js';
+import { loadConfig } from '../../src/env.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createOrganization, createStaff } from '../support/factories.js';
 
@@ -88,6 +89,14 @@ describe('token claims over graphql-ws', () => {
 });
 
 describe('settings', () => {
+  it('reads durations such as 12h, 30m or seconds, and names a bad one', () => {
+    expect(loadConfig({ JWT_MAX_LIFETIME: '30m', JWT_CLOCK_SKEW: '5' }).jwt).toMatchObject({ maxLifetimeS: 1800, clockSkewS: 5 });
+    expect(loadConfig({}).jwt).toMatchObject({ maxLifetimeS: 12 * 3600, clockSkewS: 60 });
+    expect(() => loadConfig({ JWT_MAX_LIFETIME: 'forever' })).toThrow(/JWT_MAX_LIFETIME: must be a duration/);
+    expect(() => loadConfig({ RATE_LIMIT_WINDOW: '0' })).toThrow(/RATE_LIMIT_WINDOW: must be at least 1 s/);
+    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY: must be true, false or a number/);
+  });
+
   it('takes the maximum lifetime and the clock skew from JWT_MAX_LIFETIME and JWT_CLOCK_SKEW', async () => {
     const verify = createTokenVerifier({ ...t.config.jwt, maxLifetimeS: 3600, clockSkewS: 0 });
     await expect(verify(await signed({ iat: now(), exp: now() + 7200 }))).rejects.toThrow('than the maximum of 1 h');
