@@ -17,7 +17,7 @@ const optionalUrl = (protocols: string[]) =>
   );
 
 /** "12h", "30m", "90s" or plain seconds, as whole seconds. */
-const duration = (fallback: string, min = 0) =>
+const duration = (fallback: string, min = 0, max = 365 * 86_400) =>
   z.preprocess(
     (v) => emptyAsUndefined(v) ?? fallback,
     z
@@ -27,7 +27,7 @@ const duration = (fallback: string, min = 0) =>
         const [, n, unit] = /^(\d+)\s*(s|m|h|d)?$/.exec(v)!;
         return Number(n) * { s: 1, m: 60, h: 3600, d: 86_400 }[(unit ?? 's') as 's' | 'm' | 'h' | 'd'];
       })
-      .pipe(z.number().min(min, `must be at least ${min} s`)),
+      .pipe(z.number().min(min, `must be at least ${min} s`).max(max, `must be at most ${max} s`)),
   );
 /** A rate-limit budget: points per window; 0 turns that limit off. */
 const budget = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -55,8 +55,9 @@ const EnvSchema = z
     JWT_ISSUER: z.preprocess(emptyAsUndefined, z.string().optional()),
     JWT_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().optional()),
     /** Longest a token may live (exp - iat); `iat` in the future beyond the skew is refused too. */
-    JWT_MAX_LIFETIME: duration('12h', 60),
-    JWT_CLOCK_SKEW: duration('60s'),
+    // At most 7 days: an access token, not a refresh token (and a socket's expiry timer fits).
+    JWT_MAX_LIFETIME: duration('12h', 60, 7 * 86_400),
+    JWT_CLOCK_SKEW: duration('60s', 0, 3600),
     /** Client address behind proxies: false = the socket's; true or N = N hops from the right of X-Forwarded-For. */
     TRUST_PROXY: z
       .string()

@@ -226,6 +226,10 @@ export function attachWebSocketServer(options: WebSocketOptions) {
     });
   }
   function onError(this: WebSocket, error: Error): void {
+    // A client breaking the protocol (a message over maxPayload, a bad frame): ws has closed the
+    // socket with the fitting code (1009, 1002, ...). Not an incident, and not worth a stack each.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('WS_ERR_')) return log.debug({ code }, 'websocket closed for a protocol error');
     log.warn({ err: error }, 'websocket error');
     this.close(CloseCode.InternalServerError, 'Internal server error');
   }
