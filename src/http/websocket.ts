@@ -71,7 +71,6 @@ export interface WebSocketOptions {
   connectionInitWaitMs?: number;
 }
 
-
 export function attachWebSocketServer(options: WebSocketOptions) {
   const { yoga, verifyToken, log } = options;
   const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
