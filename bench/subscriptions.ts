@@ -262,6 +262,10 @@ async function main() {
         REDIS_URL: `redis://127.0.0.1:${redisPort}`,
         PORT: String(port),
         LOG_LEVEL: 'warn',
+        // Thousands of sockets from one address and a few staff members: caps no run reaches.
+        WS_MAX_SOCKETS_PER_STAFF: String(SUBSCRIBERS),
+        WS_MAX_PENDING_SOCKETS: String(CONNECT_CONCURRENCY * 2),
+        RATE_LIMIT_IP_REQUESTS: '1000000000',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -23,8 +23,16 @@ try {
     console.error(`${email} is inactive: a token for them would be refused`);
     process.exitCode = 1;
   } else {
-    console.error(`Token for ${email} (${staff.roles.join(', ')}), valid 12 hours:`);
-    console.log(await signStaffToken(staff.id, config.jwt.secret, { issuer: config.jwt.issuer, audience: config.jwt.audience }));
+    // As long as the server accepts (JWT_MAX_LIFETIME), no longer.
+    const hours = +(config.jwt.maxLifetimeS / 3600).toFixed(2);
+    console.error(`Token for ${email} (${staff.roles.join(', ')}), valid ${hours} hours:`);
+    console.log(
+      await signStaffToken(staff.id, config.jwt.secret, {
+        issuer: config.jwt.issuer,
+        audience: config.jwt.audience,
+        expiresIn: `${config.jwt.maxLifetimeS}s`,
+      }),
+    );
   }
 } finally {
   await closeDatabase();

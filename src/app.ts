@@ -9,6 +9,9 @@ import { closeDatabase, openDatabase, prisma } from './db.js';
 import { resolveDatabase, type ResolvedDatabase } from './db/resolve.js';
 import type { Config } from './env.js';
 import { createHealthHandler } from './http/health.js';
+import { clientIpOf, withClientIp } from './http/rate-limits/client-ip.js';
+import { createRateLimits } from './http/rate-limits/limits.js';
+import { countAuthFailures, useRateLimits } from './http/rate-limits/plugin.js';
 import { attachWebSocketServer } from './http/websocket.js';
 import { createYogaServer } from './http/yoga.js';
 import { createLogger, type Logger } from './logger.js';
@@ -65,6 +68,9 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
       const [{ name }] = await prisma.$queryRawUnsafe<[{ name: string }]>('SELECT current_database() AS name');
       const pubsub = createPubSubHandle(config.redisUrl, { namespace: name, log });
       stops.push(pubsub.close);
+      // Rate limits shared by the instances of one database through Redis, like the pub/sub.
+      const rateLimits = createRateLimits(config.rateLimits, { redisUrl: config.redisUrl, namespace: name, log });
+      stops.push(rateLimits.close);
       realtime = createRealtime({
         config: config.realtime,
         log,
@@ -81,21 +87,23 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         await staffChanges.ready;
       }
 
-      const verifyToken = createTokenVerifier(config.jwt);
+      const verifyToken = countAuthFailures(createTokenVerifier(config.jwt), rateLimits);
       const yoga = createYogaServer({
         log,
         pubsub: pubsub.pubsub,
         verifyToken,
         graphiql: config.env === 'development',
         // Same subscriptions and Authorization header over SSE at /graphql/stream.
-        plugins: [useServerSentEvents(verifyToken), useRealtime(realtime)],
+        // Rate limits first: their refusals come before server-sent events open.
+        plugins: [useRateLimits(rateLimits, verifyToken), useServerSentEvents(verifyToken), useRealtime(realtime)],
       });
       const health = createHealthHandler(pubsub);
       const server: Server = createServer(async (req, res) => {
         if (await health(req, res)) return;
         // requestListener, not handleNodeRequestAndResponse: the latter never answers on Node 20
         // with the @whatwg-node versions yoga 5.24 pulls in.
-        await yoga.requestListener(req, res);
+        // Under the client's address: per-IP limits and failed authentications count by it.
+        await withClientIp(clientIpOf(req, config.trustProxy), () => yoga.requestListener(req, res));
       });
       const socketServer = attachWebSocketServer({
         server,
@@ -106,6 +114,12 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         maxBufferedBytes: config.realtime.wsMaxBufferedBytes,
         staffRecheckMs: config.realtime.wsStaffRecheckMs,
         drainMs: config.realtime.shutdownDrainMs,
+        rateLimits,
+        trustProxy: config.trustProxy,
+        maxPayloadBytes: config.realtime.wsMaxPayloadBytes,
+        maxPendingSockets: config.realtime.wsMaxPendingSockets,
+        maxSocketsPerStaff: config.realtime.wsMaxSocketsPerStaff,
+        connectionInitWaitMs: config.realtime.wsConnectionInitTimeoutMs,
       });
       sockets = socketServer;
 

@@ -16,6 +16,22 @@ const optionalUrl = (protocols: string[]) =>
       .optional(),
   );
 
+/** "12h", "30m", "90s" or plain seconds, as whole seconds. */
+const duration = (fallback: string, min = 0, max = 365 * 86_400) =>
+  z.preprocess(
+    (v) => emptyAsUndefined(v) ?? fallback,
+    z
+      .string()
+      .regex(/^\d+\s*(s|m|h|d)?$/, 'must be a duration such as 12h, 30m, 90s or a number of seconds')
+      .transform((v) => {
+        const [, n, unit] = /^(\d+)\s*(s|m|h|d)?$/.exec(v)!;
+        return Number(n) * { s: 1, m: 60, h: 3600, d: 86_400 }[(unit ?? 's') as 's' | 'm' | 'h' | 'd'];
+      })
+      .pipe(z.number().min(min, `must be at least ${min} s`).max(max, `must be at most ${max} s`)),
+  );
+/** A rate-limit budget: points per window; 0 turns that limit off. */
+const budget = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -38,6 +54,26 @@ const EnvSchema = z
     JWT_JWKS_URL: optionalUrl(['https', 'http']),
     JWT_ISSUER: z.preprocess(emptyAsUndefined, z.string().optional()),
     JWT_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().optional()),
+    /** Longest a token may live (exp - iat); `iat` in the future beyond the skew is refused too. */
+    // At most 7 days: an access token, not a refresh token (and a socket's expiry timer fits).
+    JWT_MAX_LIFETIME: duration('12h', 60, 7 * 86_400),
+    JWT_CLOCK_SKEW: duration('60s', 0, 3600),
+    /** Client address behind proxies: false = the socket's; true or N = N hops from the right of X-Forwarded-For. */
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|\d{1,2})$/, 'must be true, false or a number of proxies')
+      .default('false')
+      .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
+    /** Rate limits (src/http/rate-limits/), shared through Redis when REDIS_URL is set. */
+    RATE_LIMIT_WINDOW: duration('60s', 1),
+    RATE_LIMIT_AUTH_FAILURES: budget(20),
+    RATE_LIMIT_MUTATIONS: budget(300),
+    RATE_LIMIT_EXPENSIVE_QUERIES: budget(300),
+    RATE_LIMIT_IP_REQUESTS: budget(60_000),
+    WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    WS_MAX_PENDING_SOCKETS: z.coerce.number().int().min(1).default(200),
+    WS_MAX_SOCKETS_PER_STAFF: z.coerce.number().int().min(1).default(20),
+    WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Real-time delivery (src/realtime/): outbox relay, escalation, retention, sockets. */
     RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
@@ -80,10 +116,35 @@ export interface Config {
   databasePoolMax: number;
   redisUrl: string | undefined;
   dataDir: string;
-  jwt: { secret: string | undefined; jwksUrl: string | undefined; issuer?: string; audience?: string };
+  jwt: {
+    secret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer?: string;
+    audience?: string;
+    /** Seconds: exp - iat at most this. */
+    maxLifetimeS: number;
+    /** Seconds of clock difference tolerated for iat and nbf (exp is strict). */
+    clockSkewS: number;
+  };
+  /** Hops of X-Forwarded-For to trust (0: the socket's address). */
+  trustProxy: number;
+  rateLimits: RateLimitConfig;
   logLevel: Env['LOG_LEVEL'];
   seedDemo: boolean;
   realtime: RealtimeConfig;
+}
+
+/** Points per window; 0 turns a limit off. */
+export interface RateLimitConfig {
+  windowS: number;
+  /** Per IP: refused (not verified) tokens; past it, tokens not already verified are refused. */
+  authFailures: number;
+  /** Per staff member. */
+  mutations: number;
+  /** Per staff member: points of expensive fields (src/http/rate-limits/weight.ts). */
+  expensiveQueries: number;
+  /** Per IP: every HTTP request and websocket upgrade, a coarse ceiling. */
+  ipRequests: number;
 }
 
 export interface RealtimeConfig {
@@ -106,6 +167,12 @@ export interface RealtimeConfig {
   wsMaxQueuedEvents: number;
   wsStaffRecheckMs: number;
   shutdownDrainMs: number;
+  wsMaxPayloadBytes: number;
+  /** Sockets that have not completed connection_init, per instance. */
+  wsMaxPendingSockets: number;
+  /** Authenticated sockets of one staff member, per instance. */
+  wsMaxSocketsPerStaff: number;
+  wsConnectionInitTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -141,6 +208,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       jwksUrl: env.JWT_JWKS_URL,
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
+      maxLifetimeS: env.JWT_MAX_LIFETIME,
+      clockSkewS: env.JWT_CLOCK_SKEW,
+    },
+    trustProxy: env.TRUST_PROXY,
+    rateLimits: {
+      windowS: env.RATE_LIMIT_WINDOW,
+      authFailures: env.RATE_LIMIT_AUTH_FAILURES,
+      mutations: env.RATE_LIMIT_MUTATIONS,
+      expensiveQueries: env.RATE_LIMIT_EXPENSIVE_QUERIES,
+      ipRequests: env.RATE_LIMIT_IP_REQUESTS,
     },
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO,
@@ -159,6 +236,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       wsMaxQueuedEvents: env.WS_MAX_QUEUED_EVENTS,
       wsStaffRecheckMs: env.WS_STAFF_RECHECK_MS,
       shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
+      wsMaxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+      wsMaxPendingSockets: env.WS_MAX_PENDING_SOCKETS,
+      wsMaxSocketsPerStaff: env.WS_MAX_SOCKETS_PER_STAFF,
+      wsConnectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
     },
   };
 }

@@ -18,8 +18,8 @@ const app = buildApp(config);
 try {
   const running = await app.start();
   if (config.env === 'development' && config.jwt.secret) {
-    for (const { email, token } of await demoTokens(config.jwt.secret)) {
-      app.log.info({ email }, `development token for ${email} (12 h): ${token}`);
+    for (const { email, token } of await demoTokens(config.jwt.secret, config.jwt.maxLifetimeS)) {
+      app.log.info({ email }, `development token for ${email} (${config.jwt.maxLifetimeS / 3600} h): ${token}`);
     }
     app.log.info(`try: curl -s ${running.url} -H "authorization: Bearer <token>" -H 'content-type: application/json' -d '{"query":"{ me { name } clients(first: 3) { edges { node { name } } } }"}'`);
   }

@@ -5,11 +5,11 @@ import { prisma } from '../db.js';
 import { DEMO_STAFF_EMAILS } from '../seed/seed.js';
 import { signStaffToken } from './tokens.js';
 
-export async function demoTokens(secret: string): Promise<Array<{ email: string; token: string }>> {
+export async function demoTokens(secret: string, lifetimeS = 12 * 3600): Promise<Array<{ email: string; token: string }>> {
   const staff = await prisma.staffMember.findMany({
     where: { email: { in: Object.values(DEMO_STAFF_EMAILS) }, active: true },
     select: { id: true, email: true },
     orderBy: { email: 'asc' },
   });
-  return Promise.all(staff.map(async (s) => ({ email: s.email, token: await signStaffToken(s.id, secret) })));
+  return Promise.all(staff.map(async (s) => ({ email: s.email, token: await signStaffToken(s.id, secret, { expiresIn: `${lifetimeS}s` }) })));
 }

@@ -1,14 +1,35 @@
 // Bearer tokens: HS256 with JWT_SECRET in development and test, or an OIDC provider's keys
 // (JWT_JWKS_URL) in production. `sub` is the StaffMember id; roles come from the database.
+// Either way a token must carry `exp` and `iat`, live at most JWT_MAX_LIFETIME (exp - iat) and
+// not be issued in the future beyond JWT_CLOCK_SKEW: a stolen token is useful for hours, not
+// years, and a socket opened with it closes at its exp. `exp` itself is strict (no skew).
 import { createSecretKey } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Config } from '../env.js';
 
 export class TokenError extends Error {
   override name = 'TokenError';
+  constructor(
+    message: string,
+    /** Expired tokens were genuine once: they do not count as failed authentications. */
+    readonly expired = false,
+  ) {
+    super(message);
+  }
 }
 
-export type TokenVerifier = (token: string) => Promise<{ staffId: string; expiresAt: number | null }>;
+export interface VerifiedToken {
+  staffId: string;
+  /** Seconds since the epoch (`exp`). */
+  expiresAt: number;
+}
+
+export interface TokenVerifier {
+  (token: string): Promise<VerifiedToken>;
+  /** True when `token` was verified recently and has not expired: no signature to check. */
+  isVerified?(token: string): boolean;
+}
+
 
 /** Verified tokens are remembered this long at most (and never past their `exp`). */
 const VERIFIED_TTL_MS = 60_000;
@@ -18,42 +39,77 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
   const remote = jwt.jwksUrl ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : undefined;
   // A KeyObject: jose then signs with node:crypto directly instead of importing a WebCrypto key per call.
   const secret = jwt.secret ? createSecretKey(Buffer.from(jwt.secret)) : undefined;
-  const options = { issuer: jwt.issuer, audience: jwt.audience };
+  const { maxLifetimeS, clockSkewS } = jwt;
+  // The skew covers nbf (and iat below); exp is checked strictly after jose.
+  const options = { issuer: jwt.issuer, audience: jwt.audience, requiredClaims: ['exp', 'iat'], clockTolerance: clockSkewS };
   // A client sends the same token with every request: its signature is checked once a minute.
-  const verified = new Map<string, { staffId: string; expiresAt: number | null; until: number }>();
-  const verify: TokenVerifier = async (token) => {
-    const known = verified.get(token);
-    const now = Date.now();
+  const verified = new Map<string, { staffId: string; expiresAt: number; until: number }>();
+  const known = (token: string, now: number) => {
+    const entry = verified.get(token);
     // `until` is never past exp: an expired token is verified again, and refused.
-    if (known && now < known.until) return { staffId: known.staffId, expiresAt: known.expiresAt };
+    return entry && now < entry.until ? entry : undefined;
+  };
+  const verify: TokenVerifier = async (token) => {
+    const now = Date.now();
+    const entry = known(token, now);
+    if (entry) return { staffId: entry.staffId, expiresAt: entry.expiresAt };
     const claims = await verifySignature(token);
     if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
-    verified.set(token, { ...claims, until: Math.min(now + VERIFIED_TTL_MS, claims.expiresAt === null ? Infinity : claims.expiresAt * 1000) });
+    verified.set(token, { ...claims, until: Math.min(now + VERIFIED_TTL_MS, claims.expiresAt * 1000) });
     return claims;
   };
-  const verifySignature: TokenVerifier = async (token) => {
+  verify.isVerified = (token) => known(token, Date.now()) !== undefined;
+  const verifySignature = async (token: string): Promise<VerifiedToken> => {
     let payload: JWTPayload;
     try {
       payload = remote
         ? (await jwtVerify(token, remote, options)).payload
         : (await jwtVerify(token, secret!, { ...options, algorithms: ['HS256'] })).payload;
     } catch (error) {
-      const reason = (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'has expired' : 'is not valid';
-      throw new TokenError(`The access token ${reason}`);
+      throw new TokenError(...refusal(error as { code?: string; claim?: string; reason?: string }));
     }
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
       throw new TokenError('The access token names no staff member (sub)');
     }
-    return { staffId: payload.sub, expiresAt: payload.exp ?? null };
+    // jose made sure both are numbers.
+    const exp = payload.exp!;
+    const iat = payload.iat!;
+    const nowS = Date.now() / 1000;
+    if (exp <= nowS) throw new TokenError('The access token has expired', true);
+    if (iat > nowS + clockSkewS) throw new TokenError('The access token was issued in the future (iat)');
+    if (exp - iat > maxLifetimeS) {
+      throw new TokenError(`The access token lives longer (exp - iat) than the maximum of ${describeSeconds(maxLifetimeS)}`);
+    }
+    return { staffId: payload.sub, expiresAt: exp };
   };
   return verify;
 }
 
-/** A development/test token for a staff member (HS256). */
+function refusal(error: { code?: string; claim?: string; reason?: string }): [string, boolean?] {
+  if (error.code === 'ERR_JWT_EXPIRED') return ['The access token has expired', true];
+  if (error.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && error.reason === 'missing') {
+    if (error.claim === 'exp') return ['The access token has no expiry (exp)'];
+    if (error.claim === 'iat') return ['The access token has no issue time (iat)'];
+  }
+  if (error.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && error.claim === 'nbf') return ['The access token is not valid yet (nbf)'];
+  return ['The access token is not valid'];
+}
+
+function describeSeconds(s: number): string {
+  if (s % 3600 === 0) return `${s / 3600} h`;
+  if (s % 60 === 0) return `${s / 60} min`;
+  return `${s} s`;
+}
+
+/**
+ * A development/test token for a staff member (HS256), issued now. `expiresIn` as jose reads it: a
+ * span ("90s", "2h") or an absolute `exp` (epoch seconds or a Date); default 12 h, the default
+ * JWT_MAX_LIFETIME (pass the configured `jwt.maxLifetimeS` where it may be shorter).
+ */
 export async function signStaffToken(
   staffId: string,
   secret: string,
-  options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
+  options: { expiresIn?: string | number | Date; issuer?: string; audience?: string } = {},
 ): Promise<string> {
   let jwt = new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })

@@ -5,7 +5,12 @@
 //   4403 when the staff member is deactivated (checked every WS_STAFF_RECHECK_MS and on each event),
 //   1013 when the client reads too slowly (WS_MAX_BUFFERED_BYTES / WS_MAX_QUEUED_EVENTS): it
 //        reconnects and resubscribes with afterEventId, graphql-ws clients retry on 1013,
-//   1001 on shutdown, after the events already on their way were delivered (drain).
+//   1001 on shutdown, after the events already on their way were delivered (drain),
+//   1009 when a message exceeds WS_MAX_PAYLOAD_BYTES (refused from its frame header, unread),
+//   4408 when no connection_init came within WS_CONNECTION_INIT_TIMEOUT_MS,
+//   1013 / 4429 / HTTP 429 from the admission limits (ws-limits.ts).
+// A query or mutation over the socket that a staff member's rate limit refuses gets an `error`
+// message with extensions.code RATE_LIMITED; the socket stays open.
 // Keep-alive: a ping every WS_KEEPALIVE_MS; a socket that does not answer within as long is cut.
 //
 // Ten thousand sockets on one instance: graphql-ws's protocol runs as its `makeServer` (not its
@@ -28,18 +33,20 @@ import type { TokenVerifier } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import { prisma } from '../db.js';
 import type { Logger } from '../logger.js';
-import { CLOSE_FORBIDDEN, CLOSE_SLOW_CONSUMER, type RealtimeConnection } from '../realtime/connection.js';
-import type { EventStream } from '../realtime/stream.js';
+import { CLOSE_FORBIDDEN, CLOSE_SLOW_CONSUMER } from '../realtime/connection.js';
+import { withClientIp, clientIpOf } from './rate-limits/client-ip.js';
+import type { RateLimits } from './rate-limits/limits.js';
+import { rateLimitedError, rateLimitMessage, refuseUnverified, spendOperation } from './rate-limits/plugin.js';
 import { closeDeactivated } from './staff-recheck.js';
-import { Delivery, SLOW_CONSUMER_REASON, TEXT } from './ws-delivery.js';
+import { CLOSE_RATE_LIMITED, CLOSE_TRY_AGAIN_LATER, createSocketLimits } from './ws-limits.js';
+import { Delivery, SLOW_CONSUMER_REASON } from './ws-delivery.js';
+import { CLOSE_HANDSHAKE_MS, refuse, Session, type Extra } from './ws-session.js';
 import { requestIdOf, type CasegraphYoga } from './yoga.js';
 
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_GOING_AWAY = 1001;
 export { CLOSE_FORBIDDEN, CLOSE_SLOW_CONSUMER };
 
-/** A socket closed for a reason whose close handshake does not complete is cut after this. */
-const CLOSE_HANDSHAKE_MS = 5000;
 /** Keep-alive visits a slice of the sockets per tick: a period has this many ticks. */
 const KEEPALIVE_SLICES = 16;
 
@@ -56,108 +63,54 @@ export interface WebSocketOptions {
   maxBufferedBytes?: number;
   staffRecheckMs?: number;
   drainMs?: number;
-}
-
-/**
- * One per socket: who it is, what the real-time layer may ask of it (RealtimeConnection), and
- * the socket as graphql-ws's protocol sees it (protocol, send, close, onMessage). A class, so
- * that a socket costs one object rather than a handful of closures.
- */
-class Session implements RealtimeConnection {
-  viewer: Viewer | undefined;
-  requestId: string | undefined;
-  expiryTimer: NodeJS.Timeout | undefined;
-  /** Streams of its subscriptions (drain on shutdown); made on the first. */
-  streams: Set<EventStream> | undefined;
-  /** graphql-ws's handler of the socket's messages, and of its end. */
-  handle: ((data: string) => Promise<void>) | undefined;
-  closed: ((code?: number, reason?: string) => Promise<void>) | undefined;
-
-  constructor(
-    readonly socket: WebSocket,
-    /** Its keep-alive slice. */
-    readonly slice: Set<WebSocket>,
-  ) {}
-
-  get protocol(): string {
-    return this.socket.protocol;
-  }
-
-  /** As staff-recheck.ts sees a socket. */
-  get connection(): RealtimeConnection {
-    return this;
-  }
-
-  send(data: string): Promise<void> {
-    return send(this.socket, data);
-  }
-
-  onMessage(handle: (data: string) => Promise<void>): void {
-    this.handle = handle;
-  }
-
-  close(code: number, reason: string): void {
-    const socket = this.socket;
-    if (socket.readyState !== socket.OPEN) return;
-    socket.close(code, reason);
-    // A client that stopped reading never answers the close frame: cut it after a while.
-    setTimeout(terminate, CLOSE_HANDSHAKE_MS, socket).unref();
-  }
-
-  bufferedAmount(): number {
-    return this.socket.bufferedAmount;
-  }
-
-  track(stream: EventStream): void {
-    (this.streams ??= new Set()).add(stream);
-  }
-
-  untrack(stream: EventStream): void {
-    this.streams?.delete(stream);
-  }
-
-  busy(): boolean {
-    const socket = this.socket;
-    if (socket.readyState !== socket.OPEN) return false;
-    if (socket.bufferedAmount > 0) return true;
-    for (const stream of this.streams ?? []) if (stream.undelivered > 0) return true;
-    return false;
-  }
-}
-
-function terminate(socket: WebSocket): void {
-  socket.terminate();
-}
-
-interface Extra {
-  session: Session;
-}
-
-function send(socket: WebSocket, data: string | Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (socket.readyState !== socket.OPEN) return resolve();
-    socket.send(data, TEXT, (error) => (error ? reject(error) : resolve()));
-  });
+  rateLimits?: RateLimits;
+  trustProxy?: number;
+  maxPayloadBytes?: number;
+  maxPendingSockets?: number;
+  maxSocketsPerStaff?: number;
+  connectionInitWaitMs?: number;
 }
 
 export function attachWebSocketServer(options: WebSocketOptions) {
   const { yoga, verifyToken, log } = options;
   const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
   const keepAliveMs = options.keepAliveMs ?? 12_000;
-  const wss = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint, handleProtocols });
+  const { rateLimits } = options;
+  const limits = createSocketLimits({
+    rateLimits,
+    trustProxy: options.trustProxy ?? 0,
+    maxPending: options.maxPendingSockets ?? 200,
+    maxPerStaff: options.maxSocketsPerStaff ?? 20,
+  });
+  const wss = new WebSocketServer({
+    server: options.server,
+    path: yoga.graphqlEndpoint,
+    handleProtocols,
+    // Larger messages close the socket with 1009 as soon as their frame header says so.
+    maxPayload: options.maxPayloadBytes ?? 1024 * 1024,
+    verifyClient: (info, callback) => limits.verifyClient(info, callback),
+  });
   const sessions = new Set<Session>();
 
   const protocol = makeServer<Record<string, unknown> | undefined, Extra>({
     execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
     subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+    connectionInitWaitTimeout: options.connectionInitWaitMs ?? 3000,
     onConnect: async (ctx) => {
       const { session } = ctx.extra;
       const socket = session.socket;
+      settle(session);
       const params = ctx.connectionParams ?? {};
       const authorization = params.authorization ?? params.Authorization;
+      const throttled = rateLimits && (await refuseUnverified(rateLimits, verifyToken, session.ip, authorization));
+      if (throttled) {
+        socket.close(CLOSE_RATE_LIMITED, rateLimitMessage(throttled));
+        return false;
+      }
       let viewer: Viewer | null;
       try {
-        viewer = await authenticate(authorization, verifyToken);
+        // Under the socket's address: a refused token counts against it (rate-limits/plugin.ts).
+        viewer = await withClientIp(session.ip, () => authenticate(authorization, verifyToken));
       } catch (error) {
         if (!(error instanceof GraphQLError)) throw error;
         socket.close(CLOSE_UNAUTHORIZED, error.message.slice(0, 120));
@@ -165,6 +118,10 @@ export function attachWebSocketServer(options: WebSocketOptions) {
       }
       if (!viewer) {
         socket.close(CLOSE_UNAUTHORIZED, 'connectionParams.authorization is required');
+        return false;
+      }
+      if (!limits.admitStaff(viewer.id)) {
+        socket.close(CLOSE_RATE_LIMITED, `Too many sockets for this staff member (${options.maxSocketsPerStaff ?? 20})`);
         return false;
       }
       // The credentials are not needed any more: not kept for the socket's life.
@@ -181,7 +138,8 @@ export function attachWebSocketServer(options: WebSocketOptions) {
     onClose: (ctx) => {
       const { session } = ctx.extra;
       if (session.expiryTimer) clearTimeout(session.expiryTimer);
-      sessions.delete(session);
+      settle(session);
+      if (sessions.delete(session)) limits.releaseStaff(session.viewer!.id);
     },
     onSubscribe: async (ctx, _id, payload) => {
       const { session } = ctx.extra;
@@ -200,6 +158,10 @@ export function attachWebSocketServer(options: WebSocketOptions) {
       }
       const errors = validate(schema, document);
       if (errors.length > 0) return errors;
+      if (rateLimits && session.viewer) {
+        const limited = await spendOperation(rateLimits, session.viewer.id, { document, operationName: payload.operationName, variables: payload.variables });
+        if (limited) return [rateLimitedError(limited, { http: false })];
+      }
       return {
         schema,
         operationName: payload.operationName,
@@ -263,6 +225,10 @@ export function attachWebSocketServer(options: WebSocketOptions) {
     });
   }
   function onError(this: WebSocket, error: Error): void {
+    // A client breaking the protocol (a message over maxPayload, a bad frame): ws has closed the
+    // socket with the fitting code (1009, 1002, ...). Not an incident, and not worth a stack each.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('WS_ERR_')) return log.debug({ code }, 'websocket closed for a protocol error');
     log.warn({ err: error }, 'websocket error');
     this.close(CloseCode.InternalServerError, 'Internal server error');
   }
@@ -275,8 +241,20 @@ export function attachWebSocketServer(options: WebSocketOptions) {
     void session.closed?.(code, String(reason));
   }
 
-  wss.on('connection', (socket) => {
+  function settle(session: Session): void {
+    if (!session.pending) return;
+    session.pending = false;
+    limits.settlePending();
+  }
+
+  wss.on('connection', (socket, request) => {
+    if (!limits.admitPending()) {
+      socket.on('error', onError);
+      return refuse(socket, CLOSE_TRY_AGAIN_LATER, 'Too many sockets awaiting connection_init: try again later');
+    }
     const session = new Session(socket, slices[nextSlice++ % KEEPALIVE_SLICES]!);
+    session.ip = clientIpOf(request, options.trustProxy ?? 0);
+    session.pending = true;
     sessionOf.set(socket, session);
     session.slice.add(socket);
     socket.on('error', onError);

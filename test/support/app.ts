@@ -47,7 +47,8 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     url: running.url,
     wsUrl,
     databaseUrl: database.url,
-    tokenFor: (staffId, options) => signStaffToken(staffId, config.jwt.secret!, options),
+    // Valid under the instance's settings: it lives JWT_MAX_LIFETIME unless told otherwise.
+    tokenFor: (staffId, options) => signStaffToken(staffId, config.jwt.secret!, { expiresIn: `${config.jwt.maxLifetimeS}s`, ...options }),
     async gql(query, variables, options = {}) {
       const token = options.token ?? null;
       const response = await fetch(running.url, {

@@ -90,6 +90,7 @@ export async function startCluster(label: string, options: { instances?: number;
   const instances: Instance[] = [];
   const sharedEnv = { REDIS_URL: TEST_REDIS_URL, ...TEST_ENV, ...options.env };
   let secret = '';
+  let lifetime = '12h';
 
   async function addInstance(env: Record<string, string> = {}): Promise<Instance> {
     const config = loadConfig({
@@ -101,6 +102,7 @@ export async function startCluster(label: string, options: { instances?: number;
       ...env,
     });
     secret = config.jwt.secret!;
+    lifetime = `${config.jwt.maxLifetimeS}s`;
     const app = buildApp(config);
     const running = await app.start(0);
     const clients: WsClient[] = [];
@@ -149,7 +151,7 @@ export async function startCluster(label: string, options: { instances?: number;
   return {
     databaseUrl: database.url,
     instances,
-    tokenFor: (staffId, tokenOptions) => signStaffToken(staffId, secret, tokenOptions),
+    tokenFor: (staffId, tokenOptions) => signStaffToken(staffId, secret, { expiresIn: lifetime, ...tokenOptions }),
     addInstance,
     async stop() {
       for (const instance of instances) await instance.stop();
