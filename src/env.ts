@@ -55,6 +55,7 @@ const EnvSchema = z
     WS_STAFF_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
     /** Query limits, checked before any work (src/http/limits.ts); README "Limits and production settings". */
+    GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().min(10_000).default(1024 * 1024),
     GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(2000),
     GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
     GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(15),
@@ -105,6 +106,8 @@ export interface Config {
 }
 
 export interface GraphQLConfig {
+  /** A request body past this is cut off while it is read (413). */
+  maxBodyBytes: number;
   maxTokens: number;
   maxDepth: number;
   maxAliases: number;
@@ -174,6 +177,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO,
     graphql: {
+      maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES,
       maxTokens: env.GRAPHQL_MAX_TOKENS,
       maxDepth: env.GRAPHQL_MAX_DEPTH,
       maxAliases: env.GRAPHQL_MAX_ALIASES,

@@ -57,28 +57,35 @@ export function useQueryLimits(limits: QueryLimits): Plugin[] {
   ];
 }
 
+/** Errors of the cost check, which depend on the variables: not the document's to keep. */
+const costErrors = new WeakSet<GraphQLError>();
+
 function useCost(maxCost: number): Plugin {
   return {
     onValidate({ context, params: { schema, documentAST } }) {
       // Measured once the document is otherwise valid: an unknown field is graphql's to report.
-      return ({ valid, setResult }) => {
-        if (!valid) return;
+      // Yoga caches a document's validation result (with whatever this hook set) and hands it
+      // to the next request with the same text: this request's cost is measured again.
+      return ({ result, setResult }) => {
+        const documentErrors = result.filter((error) => !costErrors.has(error));
+        if (documentErrors.length > 0) return setResult(documentErrors);
         const request = (context as { params?: { variables?: Record<string, unknown>; operationName?: string | null } }).params;
         const rule = createComplexityRule({
           context: context as object,
           variableValues: request?.variables ?? {},
           operationName: request?.operationName ?? undefined,
-          validate: (result, report) => {
-            if (result.complexity <= maxCost) return;
+          validate: (measured, report) => {
+            if (measured.complexity <= maxCost) return;
             report(
-              new GraphQLError(`Query cost of ${result.complexity} exceeds the limit of ${maxCost}`, {
-                extensions: { code: 'QUERY_TOO_COMPLEX', cost: result.complexity, maxCost },
+              new GraphQLError(`Query cost of ${measured.complexity} exceeds the limit of ${maxCost}`, {
+                extensions: { code: 'QUERY_TOO_COMPLEX', cost: measured.complexity, maxCost },
               }),
             );
           },
         });
         const errors = validate(schema, documentAST, [guarded(rule)]);
-        if (errors.length > 0) setResult([...errors]);
+        for (const error of errors) costErrors.add(error);
+        setResult([...errors]);
       };
     },
   };

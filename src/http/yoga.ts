@@ -89,6 +89,8 @@ export function createYogaServer(options: {
     cors: corsFor(options.graphql.corsOrigins),
     // File uploads are not part of the API; a multipart body is a cross-site form's.
     multipart: false,
+    // Counted while the body streams in: 413 REQUEST_ENTITY_TOO_LARGE.
+    maxRequestBodySize: options.graphql.maxBodyBytes,
     logging: {
       debug: (...args) => log.debug(args.join(' ')),
       info: (...args) => log.info(args.join(' ')),
