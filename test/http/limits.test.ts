@@ -124,6 +124,26 @@ describe('query limits, before any resolver or statement', () => {
   });
 });
 
+describe('over the websocket', () => {
+  it('refuses an over-costly operation with the same code, before it runs', async () => {
+    const client = t.wsClient(token);
+    // Authenticated at connection_init: the viewer is loaded then, not per operation.
+    await new Promise<void>((resolve) => client.on('connected', () => resolve()));
+    const { statements, result: errors } = await countStatements(
+      () =>
+        new Promise<readonly { extensions?: Record<string, unknown> }[]>((resolve, reject) => {
+          client.subscribe({ query: `{ ${aliases(5, NETWORK)} }` }, {
+            next: () => reject(new Error('the operation ran')),
+            error: (error) => resolve(error as readonly { extensions?: Record<string, unknown> }[]),
+            complete: () => reject(new Error('the operation completed')),
+          });
+        }),
+    );
+    expect(errors.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(statements).toEqual([]);
+  });
+});
+
 describe('every error carries extensions.code', () => {
   it('a parse error, an unknown field, a bad variable, a bad cursor, no query', async () => {
     const cases: Array<[string, Record<string, unknown> | undefined, string]> = [
