@@ -56,7 +56,12 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
     try {
       const database = await resolveDatabase(config, log);
       stops.push(database.stop);
-      const prisma = openDatabase({ url: database.url, poolMax: database.poolMax, server: database.kind === 'postgresql' });
+      const prisma = openDatabase({
+        url: database.url,
+        poolMax: database.poolMax,
+        server: database.kind === 'postgresql',
+        statementTimeoutMs: config.databaseStatementTimeoutMs,
+      });
       stops.push(closeDatabase);
       // A newcomer's first `npm start` shows data at once.
       if (database.kind === 'embedded' && config.seedDemo && (await isDatabaseEmpty(prisma))) {
@@ -93,6 +98,7 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         pubsub: pubsub.pubsub,
         verifyToken,
         graphiql: config.env === 'development',
+        graphql: config.graphql,
         // Same subscriptions and Authorization header over SSE at /graphql/stream.
         // Rate limits first: their refusals come before server-sent events open.
         plugins: [useRateLimits(rateLimits, verifyToken), useServerSentEvents(verifyToken), useRealtime(realtime)],

@@ -17,6 +17,7 @@ import { prisma } from './db.js';
 import { hasRole, UUID } from './auth/viewer.js';
 import { ValidationError } from './errors.js';
 import { resolveNode, resolveNodes } from './schema/node-lookup.js';
+import { DEFAULT_LIST_MULTIPLIER, nodeIdCount } from './schema/cost.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -47,6 +48,8 @@ export const builder = new SchemaBuilder<{
     ValidationPlugin,
     DataloaderPlugin,
     ComplexityPlugin,
+    // After ComplexityPlugin, so that it runs first: page sizes as connections' costs.
+    'connectionCost',
   ],
   scopeAuth: {
     authorizeOnSubscribe: true,
@@ -74,7 +77,11 @@ export const builder = new SchemaBuilder<{
   relay: {
     // A forbidden record answers NOT_FOUND like a missing one; the attempt is audited.
     nodeQueryOptions: { resolve: (_root, args, context, _info, load) => resolveNode(context, args.id, () => load(args.id)) },
-    nodesQueryOptions: { resolve: (_root, args, context, info) => resolveNodes(context, info, args.ids) },
+    // Refused when the document is validated (the cost rule reads it), before any lookup.
+    nodesQueryOptions: {
+      complexity: (args) => ({ field: 1, multiplier: nodeIdCount(args.ids) }),
+      resolve: (_root, args, context, info) => (nodeIdCount(args.ids), resolveNodes(context, info, args.ids)),
+    },
     clientMutationId: 'omit',
     cursorType: 'String',
     encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${id}`).toString('base64'),
@@ -97,11 +104,9 @@ export const builder = new SchemaBuilder<{
     // was wrong with the input, so answering them before authorization leaks nothing.
     unsafelyHandleInputErrors: true,
   },
-  complexity: {
-    defaultComplexity: 1,
-    defaultListMultiplier: 10,
-    limit: { complexity: 20_000, depth: 14, breadth: 200 },
-  },
+  // Costs are checked when a document is validated, before any resolver (src/http/limits.ts);
+  // no `limit` here, which would only check inside root resolvers, after parse and validate.
+  complexity: { defaultComplexity: 1, defaultListMultiplier: DEFAULT_LIST_MULTIPLIER },
 });
 
 builder.addScalarType('DateTime', DateTimeResolver);

@@ -27,9 +27,11 @@ export interface DatabaseOptions {
    *   request was ~15% of the server's CPU. Plans stay custom per execution, as unprepared.
    */
   server?: boolean;
+  /** PostgreSQL's statement_timeout on a server's sessions (0: none): no request holds a connection for minutes. */
+  statementTimeoutMs?: number;
 }
 
-export function openDatabase({ url, poolMax, server = false }: DatabaseOptions): PrismaClient {
+export function openDatabase({ url, poolMax, server = false, statementTimeoutMs = 0 }: DatabaseOptions): PrismaClient {
   if (opened) {
     if (opened.url !== url) throw new Error('This process already uses another database');
     opened.refs += 1;
@@ -38,7 +40,7 @@ export function openDatabase({ url, poolMax, server = false }: DatabaseOptions):
   const client = new PrismaClient({
     adapter: server
       ? new PrismaPg(
-          { connectionString: url, max: poolMax, options: '-c jit=off -c plan_cache_mode=force_custom_plan' },
+          { connectionString: url, max: poolMax, options: `-c jit=off -c plan_cache_mode=force_custom_plan -c statement_timeout=${statementTimeoutMs}` },
           { statementNameGenerator: statementNames() },
         )
       : new PrismaPg({ connectionString: url, max: poolMax }),
@@ -70,6 +72,16 @@ export async function closeDatabase(): Promise<void> {
   if (opened.refs > 0) return;
   opened = undefined;
   await prisma.$disconnect();
+}
+
+/** PostgreSQL cancelled a statement at statement_timeout (57014), as the driver adapter reports it. */
+export function isStatementTimeout(error: unknown): boolean {
+  for (let cause = error; cause && typeof cause === 'object'; cause = (cause as { cause?: unknown }).cause) {
+    const fields = cause as { code?: unknown; originalCode?: unknown; kind?: unknown; meta?: { driverAdapterError?: unknown } };
+    if (fields.code === '57014' || fields.originalCode === '57014') return true;
+    if (fields.meta?.driverAdapterError && isStatementTimeout(fields.meta.driverAdapterError)) return true;
+  }
+  return false;
 }
 
 /** Calls `listener` with every SQL statement the client sends until the returned function is called. */

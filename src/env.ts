@@ -90,6 +90,23 @@ const EnvSchema = z
     WS_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).default(1000),
     WS_STAFF_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
+    /** Query limits, checked before any work (src/http/limits.ts); README "Limits and production settings". */
+    GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().min(10_000).default(1024 * 1024),
+    GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(2000),
+    GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
+    GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(15),
+    GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+    GRAPHQL_MAX_COST: z.coerce.number().int().min(100).default(50_000),
+    /** Introspection and "Did you mean" suggestions; default: on outside production. */
+    GRAPHQL_INTROSPECTION: z.preprocess(emptyAsUndefined, z.enum(['true', 'false'], { message: 'must be true or false' }).optional()),
+    /** Origins given CORS headers, comma-separated (e.g. https://care.example.org); default none. */
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+      .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), { message: 'must be origins such as https://care.example.org, comma-separated' }),
+    /** Longest a single SQL statement may run (PostgreSQL statement_timeout); 0 = no limit. */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
     /** Seed a small demo data set into an empty embedded database. */
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })
@@ -132,6 +149,21 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   seedDemo: boolean;
   realtime: RealtimeConfig;
+  graphql: GraphQLConfig;
+  databaseStatementTimeoutMs: number;
+}
+
+export interface GraphQLConfig {
+  /** A request body past this is cut off while it is read (413). */
+  maxBodyBytes: number;
+  maxTokens: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxCost: number;
+  /** Introspection and "Did you mean" suggestions. */
+  introspection: boolean;
+  corsOrigins: string[];
 }
 
 /** Points per window; 0 turns a limit off. */
@@ -221,6 +253,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO,
+    graphql: {
+      maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES,
+      maxTokens: env.GRAPHQL_MAX_TOKENS,
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxAliases: env.GRAPHQL_MAX_ALIASES,
+      maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+      maxCost: env.GRAPHQL_MAX_COST,
+      introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : env.NODE_ENV !== 'production',
+      corsOrigins: env.CORS_ORIGINS,
+    },
+    databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     realtime: {
       relayPollMs: env.RELAY_POLL_MS,
       relayGapGraceMs: env.RELAY_GAP_GRACE_MS,

@@ -4,7 +4,11 @@ import { createYoga, maskError, useErrorHandler, type Plugin, type YogaServerIns
 import { GraphQLError } from 'graphql';
 import { authenticate } from '../auth/authenticate.js';
 import { AppError } from '../errors.js';
-import { Prisma } from '../db.js';
+import { isStatementTimeout, Prisma } from '../db.js';
+import type { GraphQLConfig } from '../env.js';
+import { useErrorCodes, withCode } from './error-codes.js';
+import { useQueryLimits } from './limits.js';
+import { corsFor, useLockdown } from './lockdown.js';
 import { AuditBuffer, useReadAudit } from '../audit/read-audit.js';
 import type { TokenVerifier } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -32,7 +36,15 @@ function exposeExpectedErrors(error: unknown, message: string): Error {
   if (isRecordNotFound(original)) {
     return new GraphQLError('Not found, or not yours to see', { ...at, extensions: { code: 'NOT_FOUND' } });
   }
-  return maskError(error, message, false);
+  if (isStatementTimeout(original)) {
+    return new GraphQLError('The database took too long to answer: ask for less (a smaller page, fewer fields)', {
+      ...at,
+      extensions: { code: 'QUERY_TIMEOUT' },
+    });
+  }
+  // A bad cursor or page size (Pothos), a variable of the wrong type: typed like our own.
+  const masked = maskError(error, message, false);
+  return masked instanceof GraphQLError ? withCode(masked, 'execute') : masked;
 }
 
 function isRecordNotFound(error: unknown): boolean {
@@ -63,6 +75,8 @@ export function createYogaServer(options: {
   pubsub: CasegraphPubSub;
   verifyToken: TokenVerifier;
   graphiql: boolean;
+  /** Query limits, introspection and CORS (src/http/limits.ts, src/http/lockdown.ts). */
+  graphql: GraphQLConfig;
   /** Added by app.ts: server-sent events and the real-time layer (src/realtime/plugin.ts). */
   plugins?: Plugin[];
 }): CasegraphYoga {
@@ -72,6 +86,11 @@ export function createYogaServer(options: {
     graphqlEndpoint: '/graphql',
     graphiql: options.graphiql ? { title: 'Casegraph', subscriptionsProtocol: 'WS' } : false,
     landingPage: false,
+    cors: corsFor(options.graphql.corsOrigins),
+    // File uploads are not part of the API; a multipart body is a cross-site form's.
+    multipart: false,
+    // Counted while the body streams in: 413 REQUEST_ENTITY_TOO_LARGE.
+    maxRequestBodySize: options.graphql.maxBodyBytes,
     logging: {
       debug: (...args) => log.debug(args.join(' ')),
       info: (...args) => log.info(args.join(' ')),
@@ -106,6 +125,9 @@ export function createYogaServer(options: {
       };
     },
     plugins: [
+      ...useLockdown(options.graphql),
+      ...useQueryLimits({ ...options.graphql, suggestions: options.graphql.introspection }),
+      useErrorCodes(),
       useRequestIdHeader(),
       useReadAudit(),
       useErrorHandler(({ errors, context }) => {

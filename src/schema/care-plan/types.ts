@@ -254,12 +254,16 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: CarePlanFilter }) },
     totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.carePlan.count({ where: carePlansWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      page(args, query, prisma.carePlan.findMany({
+      page(
+        args,
+        query,
+        prisma.carePlan.findMany({
           ...query,
           where: carePlansWhere(args.filter, ctx),
           orderBy: args.filter?.overdueReview
-            ? [{ nextReviewDue: 'asc' }, { id: 'asc' }]
-            : [{ createdAt: 'desc' }, { id: 'asc' }],
-      })),
+          ? [{ nextReviewDue: 'asc' }, { id: 'asc' }]
+          : [{ createdAt: 'desc' }, { id: 'asc' }],
+        }),
+      ),
   }),
 }));

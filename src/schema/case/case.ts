@@ -121,11 +121,15 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: CaseFilter }) },
     totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.case.count({ where: casesWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      page(args, query, prisma.case.findMany({
+      page(
+        args,
+        query,
+        prisma.case.findMany({
           ...query,
           where: casesWhere(args.filter, ctx),
           orderBy: [{ openedAt: 'desc' }, { id: 'asc' }],
-      })),
+        }),
+      ),
   }),
 }));
 

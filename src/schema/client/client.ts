@@ -4,6 +4,7 @@ import { prisma, type Prisma } from '../../db.js';
 import { clientWhere, relatedPersonWhere } from '../../auth/access.js';
 import { ClientStatusEnum, RelationshipEnum, RiskLevelEnum } from '../enums.js';
 import { Organization } from '../organization/organization.js';
+import { COST, pageSize } from '../cost.js';
 import { viewerOf } from '../viewer.js';
 import type { Context } from '../../context.js';
 import { clientSearchWhere, hasControlCharacters, SEARCH_MAX_LENGTH } from '../../services/clients/search.js';
@@ -193,13 +194,19 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: ClientFilter }),
       orderBy: t.arg({ type: ClientOrder }),
     },
+    // A search scans the organization's clients by trigram, whatever the page size.
+    complexity: (args) => ({ field: 1 + (args.filter?.search ? COST.search : 0), multiplier: pageSize(args) }),
     totalCount: (_parent, args, ctx) => totalOf(args, async () => prisma.client.count({ where: await clientsWhereFor(args, ctx) })),
     resolve: async (query, _parent, args, ctx) =>
-      page(args, query, prisma.client.findMany({
+      page(
+        args,
+        query,
+        prisma.client.findMany({
           ...query,
           where: await clientsWhereFor(args, ctx),
           orderBy: clientOrderBy(args.orderBy),
-      })),
+        }),
+      ),
   }),
 }));
 

@@ -2,6 +2,7 @@
 import { builder } from '../../builder.js';
 import { prisma } from '../../db.js';
 import { clientNetwork, type ClientNetwork, type NetworkEdge } from '../../services/network.js';
+import { COST } from '../cost.js';
 import { viewerOf } from '../viewer.js';
 
 const NetworkEdgeRef = builder.objectRef<NetworkEdge>('NetworkEdge').implement({
@@ -38,6 +39,7 @@ builder.prismaObjectFields('Client', (t) => ({
     type: ClientNetworkRef,
     description: 'Related persons, providers, and other clients who share them, out to `depth` hops (1-3)',
     args: { depth: t.arg.int({ defaultValue: 2 }) },
+    complexity: (args) => COST.networkByDepth[Math.min(Math.max(args.depth ?? 2, 1), 3)] ?? 0,
     resolve: (client, args, ctx) => clientNetwork(prisma, viewerOf(ctx), client.id, Math.min(Math.max(args.depth ?? 2, 1), 3)),
   }),
 }));

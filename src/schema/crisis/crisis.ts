@@ -137,11 +137,15 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: CrisisFilter }) },
     totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.crisisEvent.count({ where: crisesWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      page(args, query, prisma.crisisEvent.findMany({
+      page(
+        args,
+        query,
+        prisma.crisisEvent.findMany({
           ...query,
           where: crisesWhere(args.filter, ctx),
           orderBy: [{ reportedAt: 'desc' }, { id: 'asc' }],
-      })),
+        }),
+      ),
   }),
 }));
 

@@ -97,11 +97,15 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: FollowUpFilter }) },
     totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.followUp.count({ where: followUpsWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      page(args, query, prisma.followUp.findMany({
+      page(
+        args,
+        query,
+        prisma.followUp.findMany({
           ...query,
           where: followUpsWhere(args.filter, ctx),
           orderBy: [{ scheduledFor: 'asc' }, { id: 'asc' }],
-      })),
+        }),
+      ),
   }),
 }));
 

@@ -57,10 +57,14 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: OrganizationFilter }) },
     totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.organization.count({ where: organizationsWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      page(args, query, prisma.organization.findMany({
+      page(
+        args,
+        query,
+        prisma.organization.findMany({
           ...query,
           where: organizationsWhere(args.filter, ctx),
           orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      })),
+        }),
+      ),
   }),
 }));

@@ -1,10 +1,12 @@
 // `providerOptions`: ranked services for a client's need (see src/services/provider-matching.ts).
+import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { prisma } from '../../db.js';
 import { findClientForViewer } from '../../auth/access.js';
 import { rankProviderOptions, WEIGHTS, type ProviderOption } from '../../services/provider-matching.js';
 import { Client } from '../client/client.js';
 import { NeedDomainEnum } from '../enums.js';
+import { COST } from '../cost.js';
 import { viewerOf } from '../viewer.js';
 
 const ScoreFactors = builder.objectRef<ProviderOption['factors']>('ProviderOptionFactors').implement({
@@ -42,8 +44,10 @@ builder.queryField('providerOptions', (t) =>
       region: t.arg.string(),
       language: t.arg.string(),
       maxCostPerUnit: t.arg.float(),
-      limit: t.arg.int({ defaultValue: 10 }),
+      limit: t.arg.int({ defaultValue: 10, validate: z.number().int().min(1, 'must be 1 to 50').max(50, 'must be 1 to 50') }),
     },
+    // Ranking reads every service of the need with its referral outcomes.
+    complexity: (args) => ({ field: COST.providerRanking, multiplier: args.limit ?? 10 }),
     resolve: async (_root, args, ctx) => {
       const client = args.clientId
         ? await findClientForViewer(prisma, viewerOf(ctx), args.clientId.id, { region: true, preferredLanguage: true })
@@ -53,7 +57,7 @@ builder.queryField('providerOptions', (t) =>
         region: args.region ?? client?.region,
         language: args.language ?? client?.preferredLanguage,
         maxCostPerUnit: args.maxCostPerUnit,
-        limit: Math.min(Math.max(args.limit ?? 10, 1), 50),
+        limit: args.limit ?? 10,
       });
     },
   }),

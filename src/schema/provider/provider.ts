@@ -91,10 +91,14 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: ProviderFilter }) },
     totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.provider.count({ where: providersWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      page(args, query, prisma.provider.findMany({
+      page(
+        args,
+        query,
+        prisma.provider.findMany({
           ...query,
           where: providersWhere(args.filter, ctx),
           orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      })),
+        }),
+      ),
   }),
 }));

@@ -146,11 +146,15 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: ReferralFilter }) },
     totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.referral.count({ where: referralsWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      page(args, query, prisma.referral.findMany({
+      page(
+        args,
+        query,
+        prisma.referral.findMany({
           ...query,
           where: referralsWhere(args.filter, ctx),
           orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-      })),
+        }),
+      ),
   }),
 }));
 

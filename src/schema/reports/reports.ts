@@ -4,6 +4,7 @@ import { builder } from '../../builder.js';
 import { prisma } from '../../db.js';
 import * as reports from '../../services/reports.js';
 import { CasePriorityEnum, CaseStatusEnum, SettingEnum } from '../enums.js';
+import { COST } from '../cost.js';
 import { viewerOf } from '../viewer.js';
 
 interface ReportScope extends reports.Period {
@@ -104,13 +105,13 @@ const Reports = builder.objectRef<ReportScope>('Reports').implement({
   fields: (t) => ({
     from: t.expose('from', { type: 'DateTime' }),
     to: t.expose('to', { type: 'DateTime' }),
-    casesByStatus: t.field({ type: [CaseCount], resolve: (scope) => reports.caseStatistics(scope.organizationId) }),
-    caseloads: t.field({ type: [Caseload], resolve: (scope) => reports.caseloads(scope.organizationId) }),
-    referralOutcomes: t.field({ type: [ReferralOutcome], resolve: (scope) => reports.referralOutcomes(scope.organizationId, scope) }),
-    crises: t.field({ type: [CrisisCount], resolve: (scope) => reports.crisisStatistics(scope.organizationId, scope) }),
-    goalAttainment: t.field({ type: [GoalAttainment], resolve: (scope) => reports.goalAttainment(scope.organizationId) }),
-    plansOverdueForReview: t.int({ resolve: (scope) => reports.plansOverdueForReview(scope.organizationId) }),
-    followUps: t.field({ type: FollowUpOutcomes, resolve: (scope) => reports.followUpOutcomes(scope.organizationId, scope) }),
+    casesByStatus: t.field({ type: [CaseCount], complexity: { field: COST.statistic, multiplier: 1 }, resolve: (scope) => reports.caseStatistics(scope.organizationId) }),
+    caseloads: t.field({ type: [Caseload], complexity: { field: COST.statistic, multiplier: 1 }, resolve: (scope) => reports.caseloads(scope.organizationId) }),
+    referralOutcomes: t.field({ type: [ReferralOutcome], complexity: { field: COST.statistic, multiplier: 1 }, resolve: (scope) => reports.referralOutcomes(scope.organizationId, scope) }),
+    crises: t.field({ type: [CrisisCount], complexity: { field: COST.statistic, multiplier: 1 }, resolve: (scope) => reports.crisisStatistics(scope.organizationId, scope) }),
+    goalAttainment: t.field({ type: [GoalAttainment], complexity: { field: COST.statistic, multiplier: 1 }, resolve: (scope) => reports.goalAttainment(scope.organizationId) }),
+    plansOverdueForReview: t.int({ complexity: COST.statistic, resolve: (scope) => reports.plansOverdueForReview(scope.organizationId) }),
+    followUps: t.field({ type: FollowUpOutcomes, complexity: COST.statistic, resolve: (scope) => reports.followUpOutcomes(scope.organizationId, scope) }),
   }),
 });
 

@@ -99,10 +99,14 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: StaffFilter }) },
     totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.staffMember.count({ where: staffListWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      page(args, query, prisma.staffMember.findMany({
+      page(
+        args,
+        query,
+        prisma.staffMember.findMany({
           ...query,
           where: staffListWhere(args.filter, ctx),
           orderBy: [{ familyName: 'asc' }, { givenName: 'asc' }, { id: 'asc' }],
-      })),
+        }),
+      ),
   }),
 }));

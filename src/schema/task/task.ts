@@ -100,11 +100,15 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: TaskFilter }) },
     totalCount: (_parent, args, ctx) => totalOf(args, () => prisma.task.count({ where: tasksWhere(args.filter, ctx) })),
     resolve: (query, _parent, args, ctx) =>
-      page(args, query, prisma.task.findMany({
+      page(
+        args,
+        query,
+        prisma.task.findMany({
           ...query,
           where: tasksWhere(args.filter, ctx),
           orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }, { id: 'asc' }],
-      })),
+        }),
+      ),
   }),
 }));
 
