@@ -17,6 +17,7 @@ import { useRealtime } from './realtime/plugin.js';
 import { createRealtime, type RealtimeRuntime } from './realtime/runtime.js';
 import { useServerSentEvents } from './realtime/sse.js';
 import { isDatabaseEmpty, seedDemo } from './seed/seed.js';
+import { configureStatistics } from './services/statistics/settings.js';
 
 export interface RunningApp {
   url: string;
@@ -55,6 +56,7 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
       stops.push(database.stop);
       const prisma = openDatabase({ url: database.url, poolMax: database.poolMax, server: database.kind === 'postgresql' });
       stops.push(closeDatabase);
+      configureStatistics({ minCell: config.statisticsMinCell });
       // A newcomer's first `npm start` shows data at once.
       if (database.kind === 'embedded' && config.seedDemo && (await isDatabaseEmpty(prisma))) {
         const summary = await seedDemo(prisma);

@@ -54,6 +54,8 @@ const EnvSchema = z
     WS_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).default(1000),
     WS_STAFF_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
+    /** Disclosure control of `statistics`: counts from 1 to this minus 1 are suppressed (CMS: 1-10). */
+    STATISTICS_MIN_CELL: z.coerce.number().int().min(1).max(1000).default(11),
     /** Seed a small demo data set into an empty embedded database. */
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })
@@ -84,6 +86,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   seedDemo: boolean;
   realtime: RealtimeConfig;
+  statisticsMinCell: number;
 }
 
 export interface RealtimeConfig {
@@ -144,6 +147,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO,
+    statisticsMinCell: env.STATISTICS_MIN_CELL,
     realtime: {
       relayPollMs: env.RELAY_POLL_MS,
       relayGapGraceMs: env.RELAY_GAP_GRACE_MS,

@@ -24,6 +24,7 @@ import './access/access.js';
 import './approval/approval.js';
 import './admin/admin.js';
 import './reports/reports.js';
+import './statistics/statistics.js';
 import './realtime/realtime.js';
 import './realtime/compliance.js';
 
