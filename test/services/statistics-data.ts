@@ -1,7 +1,7 @@
 // A known data set for the statistics tests, and the same figures computed in JavaScript over
 // what was written (never through the service under test).
 import { prisma } from '../../src/db.js';
-import type { Dimension, Measure, TimeGrain } from '../../src/services/statistics/catalog.js';
+import { DIMENSION_ENTITY, type Dimension, type Measure, type TimeGrain } from '../../src/services/statistics/catalog.js';
 import { createCase, createClient, createOrganization, createProvider, createStaff } from '../support/factories.js';
 
 export const FROM = new Date('2026-01-01T00:00:00Z');
@@ -264,3 +264,23 @@ export function expectedCube(facts: Fact[], measure: Measure, dimensions: Dimens
   }
   return new Map([...groups].map(([key, group]) => [key, EXPECTED[measure].value(group)]));
 }
+
+/** A row of the API's table. */
+export interface ApiRow {
+  period: string | null;
+  periodTotal: boolean;
+  keys: Array<{ dimension: Dimension; value: string | null; label: string | null; total: boolean }>;
+  cells: Array<{ measure: Measure; value: number | null; suppressed: boolean }>;
+}
+
+const decode = (dimension: Dimension, value: string | null) =>
+  value && DIMENSION_ENTITY[dimension] ? Buffer.from(value, 'base64').toString('utf8').split(':')[1]! : value;
+
+/** A row's coordinates as expectedCube keys them (ids decoded). */
+export function coordsOf(row: ApiRow, grain: boolean): string {
+  return JSON.stringify([
+    ...(grain ? [row.periodTotal ? ROLLED : new Date(row.period!).toISOString()] : []),
+    ...row.keys.map((key) => (key.total ? ROLLED : String(decode(key.dimension, key.value)))),
+  ]);
+}
+

@@ -3,9 +3,9 @@
 // (STATISTICS_MIN_CELL=1); statistics-disclosure.test.ts covers it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../../src/db.js';
-import { DIMENSION_ENTITY, DIMENSIONS, FACTS, MEASURES, TIME_GRAINS, factOf, type Dimension, type Measure, type TimeGrain } from '../../src/services/statistics/catalog.js';
+import { DIMENSIONS, FACTS, MEASURES, TIME_GRAINS, factOf, type Dimension, type Measure, type TimeGrain } from '../../src/services/statistics/catalog.js';
 import { expectData, startTestApp, type TestApp } from '../support/app.js';
-import { buildDataSet, expectedCube, factsFor, FROM, ROLLED, TO, type DataSet } from './statistics-data.js';
+import { buildDataSet, coordsOf, expectedCube, factsFor, FROM, ROLLED, TO, type ApiRow, type DataSet } from './statistics-data.js';
 
 let t: TestApp;
 let data: DataSet;
@@ -24,23 +24,6 @@ const QUERY = `query Stats($measures: [StatisticsMeasure!]!, $dimensions: [Stati
   }
 }
 fragment row on StatisticsRow { period periodTotal keys { dimension value label total } cells { measure value suppressed } }`;
-
-export interface ApiRow {
-  period: string | null;
-  periodTotal: boolean;
-  keys: Array<{ dimension: Dimension; value: string | null; label: string | null; total: boolean }>;
-  cells: Array<{ measure: Measure; value: number | null; suppressed: boolean }>;
-}
-
-const decode = (dimension: Dimension, value: string | null) =>
-  value && DIMENSION_ENTITY[dimension] ? Buffer.from(value, 'base64').toString('utf8').split(':')[1]! : value;
-
-export function coordsOf(row: ApiRow, grain: boolean): string {
-  return JSON.stringify([
-    ...(grain ? [row.periodTotal ? ROLLED : new Date(row.period!).toISOString()] : []),
-    ...row.keys.map((key) => (key.total ? ROLLED : String(decode(key.dimension, key.value)))),
-  ]);
-}
 
 async function ask(measures: Measure[], dimensions: Dimension[], timeGrain: TimeGrain | null, token = supervisorToken, filter?: object) {
   const response = await t.gql(QUERY, { measures, dimensions, timeGrain, from: FROM.toISOString(), to: TO.toISOString(), filter }, { token });

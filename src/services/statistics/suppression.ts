@@ -76,12 +76,35 @@ export function suppressCells(cells: readonly SuppressionCell[], minCell: number
     if (exposed.length === 0) break;
     let progressed = false;
     for (const cell of exposed) {
-      const equation = equations.find((e) => (e.total === cell || e.line.includes(cell)) && [e.total, ...e.line].some((i) => !suppressed[i]));
+      const equation = nearestOpenEquation(equations, suppressed, cell);
       if (equation && suppressPartner(equation)) progressed = true;
     }
     if (!progressed) break;
   }
   return suppressed;
+}
+
+/**
+ * The equation nearest to a suppressed cell (through equations of suppressed cells) that still
+ * has a published member: suppressing one there adds an unknown to the cell's equations.
+ */
+function nearestOpenEquation(equations: readonly Equation[], suppressed: readonly boolean[], cell: number): Equation | undefined {
+  const seen = new Set([cell]);
+  const used = new Set<Equation>();
+  let frontier = [cell];
+  while (frontier.length > 0) {
+    const next: number[] = [];
+    for (const equation of equations) {
+      if (used.has(equation)) continue;
+      const members = [equation.total, ...equation.line];
+      if (!members.some((i) => frontier.includes(i))) continue;
+      if (members.some((i) => !suppressed[i])) return equation;
+      used.add(equation);
+      for (const i of members) if (!seen.has(i)) (seen.add(i), next.push(i));
+    }
+    frontier = next;
+  }
+  return undefined;
 }
 
 /**
