@@ -157,10 +157,10 @@ builder.queryField('statistics', (t) =>
     // One SQL statement, but a scan of a year of the organization's facts: a fixed cost per
     // request plus one per measure and dimension.
     complexity: (args) => ({ field: 100 + 20 * args.measures.length + 40 * (args.dimensions?.length ?? 0), multiplier: 1 }),
-    resolve: (_root, args, ctx) =>
+    resolve: (_root, args, ctx, info) =>
       statistics(
         { measures: args.measures, dimensions: args.dimensions, timeGrain: args.timeGrain, from: args.from, to: args.to, filter: filterOf(args.filter) },
-        { viewer: viewerOf(ctx), requestId: ctx.requestId, operationName: ctx.operationName },
+        { viewer: viewerOf(ctx), requestId: ctx.requestId, operationName: ctx.operationName ?? info.operation.name?.value ?? null },
       ),
   }),
 );
