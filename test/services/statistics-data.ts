@@ -136,6 +136,12 @@ export async function buildDataSet(count = 60): Promise<DataSet> {
     if (reviewed) {
       await prisma.planReview.create({ data: { carePlanId: plan.id, reviewerId: manager, reviewedAt, summary: 'Reviewed', outcome: 'CONTINUE', nextReviewDue } });
       keep(facts.reviews, { time: reviewedAt, onTime: reviewedAt.getTime() <= openedAt.getTime() + 30 * DAY, dims });
+      if (i % 6 === 1) {
+        // A second review is due when the first said (its nextReviewDue), not a plan interval after the start.
+        const secondAt = new Date(reviewedAt.getTime() + (i % 4 === 1 ? 25 : 35) * DAY);
+        await prisma.planReview.create({ data: { carePlanId: plan.id, reviewerId: manager, reviewedAt: secondAt, summary: 'Reviewed', outcome: 'CONTINUE', nextReviewDue: new Date(secondAt.getTime() + 30 * DAY) } });
+        keep(facts.reviews, { time: secondAt, onTime: secondAt.getTime() <= nextReviewDue.getTime(), dims });
+      }
     }
 
     if (i % 3 === 0) {
