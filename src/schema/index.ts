@@ -25,6 +25,7 @@ import './approval/approval.js';
 import './admin/admin.js';
 import './reports/reports.js';
 import './statistics/statistics.js';
+import './statistics/relationships.js';
 import './realtime/realtime.js';
 import './realtime/compliance.js';
 
