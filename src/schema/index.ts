@@ -26,6 +26,7 @@ import './admin/admin.js';
 import './reports/reports.js';
 import './statistics/statistics.js';
 import './statistics/relationships.js';
+import './statistics/supervisor.js';
 import './realtime/realtime.js';
 import './realtime/compliance.js';
 
