@@ -18,6 +18,7 @@ import { createRealtime, type RealtimeRuntime } from './realtime/runtime.js';
 import { useServerSentEvents } from './realtime/sse.js';
 import { isDatabaseEmpty, seedDemo } from './seed/seed.js';
 import { configureStatistics } from './services/statistics/settings.js';
+import { useStatisticsExport } from './http/statistics-export.js';
 
 export interface RunningApp {
   url: string;
@@ -90,7 +91,7 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         verifyToken,
         graphiql: config.env === 'development',
         // Same subscriptions and Authorization header over SSE at /graphql/stream.
-        plugins: [useServerSentEvents(verifyToken), useRealtime(realtime)],
+        plugins: [useServerSentEvents(verifyToken), useRealtime(realtime), useStatisticsExport(verifyToken, log)],
       });
       const health = createHealthHandler(pubsub);
       const server: Server = createServer(async (req, res) => {
