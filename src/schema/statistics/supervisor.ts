@@ -26,7 +26,9 @@ builder.mutationField('reassignCases', (t) =>
     complexity: { field: 200, multiplier: 10 },
     resolve: async (query, _root, { input }, ctx) => {
       const ids = await reassignCases({ caseIds: input.caseIds.map((id) => id.id), toStaffId: input.toStaffId.id, reason: input.reason }, ctx);
-      const rows = await prisma.case.findMany({ ...query, where: { id: { in: ids } } });
+      // The id is needed to put the rows in order, even when the selection asks for no field.
+      const selection = 'select' in query && query.select ? { ...query, select: { ...query.select, id: true } } : query;
+      const rows = await prisma.case.findMany({ ...selection, where: { id: { in: ids } } });
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id)!);
     },

@@ -8,6 +8,7 @@ import { prisma } from '../../db.js';
 import { ForbiddenError, ValidationError } from '../../errors.js';
 import { UUID } from '../../auth/viewer.js';
 import { DIMENSION_ENTITY, FACTS, SUPERVISOR_DIMENSIONS, factOf, type Dimension, type Measure, type TimeGrain } from './catalog.js';
+import { cached, cacheKey, dataVersion, remember } from './cache.js';
 import { statisticsScope } from './scope.js';
 import { statisticsMinCell } from './settings.js';
 import { readRows, statisticsSql, type StatisticsQuery } from './sql.js';
@@ -103,11 +104,18 @@ export async function statistics(input: StatisticsInput, caller: StatisticsCalle
     }
     throw error;
   }
-  const raw = await prisma.$queryRaw<Array<Record<string, unknown>>>(statisticsSql(query, LIMITS.rows));
-  if (raw.length > LIMITS.rows) {
-    throw new ValidationError(`More than ${LIMITS.rows} rows: use fewer dimensions, a coarser grain or a filter`, 'dimensions');
+  const minCell = statisticsMinCell();
+  const key = cacheKey(query, minCell);
+  const version = await dataVersion();
+  let table = cached(key, version);
+  if (!table) {
+    const raw = await prisma.$queryRaw<Array<Record<string, unknown>>>(statisticsSql(query, LIMITS.rows));
+    if (raw.length > LIMITS.rows) {
+      throw new ValidationError(`More than ${LIMITS.rows} rows: use fewer dimensions, a coarser grain or a filter`, 'dimensions');
+    }
+    table = buildTable(query, readRows(raw, query.dimensions.length), minCell);
+    remember(key, version, table);
   }
-  const table = buildTable(query, readRows(raw, query.dimensions.length), statisticsMinCell());
   await insertAuditRows(prisma, [{ ...audit, action, outcome: 'SUCCESS', reason: auditReason(query) }]);
   return table;
 }
