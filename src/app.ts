@@ -20,6 +20,8 @@ import { useRealtime } from './realtime/plugin.js';
 import { createRealtime, type RealtimeRuntime } from './realtime/runtime.js';
 import { useServerSentEvents } from './realtime/sse.js';
 import { isDatabaseEmpty, seedDemo } from './seed/seed.js';
+import { configureStatistics } from './services/statistics/settings.js';
+import { useStatisticsExport } from './http/statistics-export.js';
 
 export interface RunningApp {
   url: string;
@@ -63,6 +65,7 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         statementTimeoutMs: config.databaseStatementTimeoutMs,
       });
       stops.push(closeDatabase);
+      configureStatistics({ minCell: config.statisticsMinCell });
       // A newcomer's first `npm start` shows data at once.
       if (database.kind === 'embedded' && config.seedDemo && (await isDatabaseEmpty(prisma))) {
         const summary = await seedDemo(prisma);
@@ -101,7 +104,7 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         graphql: config.graphql,
         // Same subscriptions and Authorization header over SSE at /graphql/stream.
         // Rate limits first: their refusals come before server-sent events open.
-        plugins: [useRateLimits(rateLimits, verifyToken), useServerSentEvents(verifyToken), useRealtime(realtime)],
+        plugins: [useRateLimits(rateLimits, verifyToken), useServerSentEvents(verifyToken), useRealtime(realtime), useStatisticsExport(verifyToken, log)],
       });
       const health = createHealthHandler(pubsub);
       const server: Server = createServer(async (req, res) => {

@@ -107,6 +107,8 @@ const EnvSchema = z
       .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), { message: 'must be origins such as https://care.example.org, comma-separated' }),
     /** Longest a single SQL statement may run (PostgreSQL statement_timeout); 0 = no limit. */
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+    /** Disclosure control of `statistics`: counts from 1 to this minus 1 are suppressed (CMS: 1-10). */
+    STATISTICS_MIN_CELL: z.coerce.number().int().min(1).max(1000).default(11),
     /** Seed a small demo data set into an empty embedded database. */
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })
@@ -151,6 +153,7 @@ export interface Config {
   realtime: RealtimeConfig;
   graphql: GraphQLConfig;
   databaseStatementTimeoutMs: number;
+  statisticsMinCell: number;
 }
 
 export interface GraphQLConfig {
@@ -264,6 +267,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: env.CORS_ORIGINS,
     },
     databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    statisticsMinCell: env.STATISTICS_MIN_CELL,
     realtime: {
       relayPollMs: env.RELAY_POLL_MS,
       relayGapGraceMs: env.RELAY_GAP_GRACE_MS,

@@ -59,3 +59,7 @@ export async function insertAuditColumns(db: Pick<Db, '$executeRawUnsafe'>, colu
   if (columns.action.length === 0) return;
   await db.$executeRawUnsafe(INSERT, ...auditParams(columns));
 }
+
+export function insertAuditRows(db: Pick<Db, '$executeRawUnsafe'>, rows: readonly AuditRow[]): Promise<void> {
+  return insertAuditColumns(db, auditColumnsOf(rows));
+}

@@ -24,6 +24,9 @@ import './access/access.js';
 import './approval/approval.js';
 import './admin/admin.js';
 import './reports/reports.js';
+import './statistics/statistics.js';
+import './statistics/relationships.js';
+import './statistics/supervisor.js';
 import './realtime/realtime.js';
 import './realtime/compliance.js';
 

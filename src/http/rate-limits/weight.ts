@@ -6,7 +6,10 @@
 import { getOperationAST, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 
 /** Fields whose every occurrence costs a point. */
-const EXPENSIVE_FIELDS = new Set(['network', 'reports', 'findDuplicateClients', 'providerOptions', 'accessReport']);
+const EXPENSIVE_FIELDS = new Set([
+  'network', 'reports', 'findDuplicateClients', 'providerOptions', 'accessReport',
+  'statistics', 'sharedCaregivers', 'providersServingHighRiskClients', 'referralPathways',
+]);
 
 export interface OperationWeight {
   kind: 'query' | 'mutation' | 'subscription' | null;

@@ -5,12 +5,16 @@ import { clientNetwork, type ClientNetwork, type NetworkEdge } from '../../servi
 import { COST } from '../cost.js';
 import { viewerOf } from '../viewer.js';
 
+const NetworkEdgeKindEnum = builder.enumType('NetworkEdgeKind', {
+  values: { RELATIONSHIP: { description: 'client -> related person' }, REFERRAL: { description: 'client -> provider' } } as const,
+});
+
 const NetworkEdgeRef = builder.objectRef<NetworkEdge>('NetworkEdge').implement({
   description: 'A client linked to a related person (label = relationship) or a provider (label = referral status).',
   fields: (t) => ({
     clientId: t.globalID({ resolve: (edge) => ({ type: 'Client', id: edge.clientId }) }),
     otherId: t.globalID({ resolve: (edge) => ({ type: edge.otherKind === 'PROVIDER' ? 'Provider' : 'RelatedPerson', id: edge.otherId }) }),
-    kind: t.exposeString('kind'),
+    kind: t.field({ type: NetworkEdgeKindEnum, resolve: (edge) => edge.kind }),
     label: t.exposeString('label'),
   }),
 });
