@@ -6,6 +6,7 @@ import { authenticate } from '../auth/authenticate.js';
 import { AppError } from '../errors.js';
 import { Prisma } from '../db.js';
 import { AuditBuffer, useReadAudit } from '../audit/read-audit.js';
+import { useAccessLog } from './access-log.js';
 import type { TokenVerifier } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Context } from '../context.js';
@@ -48,12 +49,18 @@ export function requestIdOf(request: Request | undefined): string {
 
 const requestIds = new WeakMap<Request, string>();
 
+/** The request's id, made once: its log lines, its access-log line and its header agree. */
+function requestIdFor(request: Request): string {
+  let id = requestIds.get(request);
+  if (!id) requestIds.set(request, (id = requestIdOf(request)));
+  return id;
+}
+
 /** Echoes the request id so a user can quote it when reporting a masked error. */
 function useRequestIdHeader(): Plugin {
   return {
     onResponse({ request, response }) {
-      const id = requestIds.get(request);
-      if (id) response.headers.set('x-request-id', id);
+      response.headers.set('x-request-id', requestIdFor(request));
     },
   };
 }
@@ -91,8 +98,7 @@ export function createYogaServer(options: {
     // "Unexpected error." only, and the log has the detail under the request id.
     maskedErrors: { isDev: false, maskError: exposeExpectedErrors },
     context: async (initial): Promise<Context> => {
-      const requestId = initial.socketRequestId ?? requestIdOf(initial.request);
-      if (initial.request) requestIds.set(initial.request, requestId);
+      const requestId = initial.socketRequestId ?? (initial.request ? requestIdFor(initial.request) : requestIdOf(undefined));
       const operationName = initial.params?.operationName ?? null;
       const viewer =
         initial.socketViewer ?? (await authenticate(initial.request?.headers.get('authorization'), verifyToken));
@@ -107,9 +113,11 @@ export function createYogaServer(options: {
     },
     plugins: [
       useRequestIdHeader(),
+      useAccessLog({ log, requestIdFor }),
       useReadAudit(),
-      useErrorHandler(({ errors, context }) => {
-        const ctx = context as Partial<Context>;
+      useErrorHandler(({ errors, context, phase }) => {
+        // In the execution phase envelop passes the execution args, whose contextValue is ours.
+        const ctx = (phase === 'execution' ? (context as { contextValue?: unknown }).contextValue : context) as Partial<Context>;
         for (const error of errors) {
           const original = error instanceof GraphQLError ? error.originalError : error;
           // Expected failures (GraphQLErrors we raised, typed results) are not incidents.
