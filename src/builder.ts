@@ -17,6 +17,7 @@ import { prisma } from './db.js';
 import { hasRole, UUID } from './auth/viewer.js';
 import { ValidationError } from './errors.js';
 import { resolveNode, resolveNodes } from './schema/node-lookup.js';
+import TextInputsPlugin from './schema/inputs/text.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -44,6 +45,8 @@ export const builder = new SchemaBuilder<{
     PrismaPlugin,
     RelayPlugin,
     ErrorsPlugin,
+    // Control characters and lengths of every String/ID input (src/schema/inputs/text.ts).
+    TextInputsPlugin,
     ValidationPlugin,
     DataloaderPlugin,
     ComplexityPlugin,

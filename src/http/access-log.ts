@@ -15,6 +15,13 @@ interface Entry {
 }
 
 const MAX_CODES = 10;
+const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
+
+/** An operation name as logged: a GraphQL name of at most 100 characters, else a placeholder. */
+export function loggableOperationName(name: unknown): string | null {
+  if (name === undefined || name === null || name === '') return null;
+  return typeof name === 'string' && OPERATION_NAME.test(name) ? name : '(invalid)';
+}
 
 function collectCodes(result: unknown, into: Set<string>): void {
   const results = Array.isArray(result) ? result : [result];
@@ -48,12 +55,12 @@ export function useAccessLog(options: { log: Logger; requestIdFor: (request: Req
     },
     onParams({ params, request }) {
       const entry = entries.get(request);
-      if (entry) entry.operationName = params.operationName ?? null;
+      if (entry) entry.operationName = loggableOperationName(params.operationName);
     },
     onExecute({ args }) {
       const ctx = args.contextValue as Partial<Context> & { request?: Request };
-      const operationName = args.operationName ?? null;
-      const operationType = operationTypeOf(args.document, operationName);
+      const operationName = loggableOperationName(args.operationName);
+      const operationType = operationTypeOf(args.document, args.operationName);
       const entry = ctx.request ? entries.get(ctx.request) : undefined;
       if (entry) {
         entry.operationName = operationName;
@@ -78,7 +85,7 @@ export function useAccessLog(options: { log: Logger; requestIdFor: (request: Req
       const ctx = args.contextValue as Partial<Context> & { request?: Request };
       const entry = ctx.request ? entries.get(ctx.request) : undefined;
       if (entry) {
-        entry.operationName = args.operationName ?? null;
+        entry.operationName = loggableOperationName(args.operationName);
         entry.operationType = 'subscription';
         entry.staffId = ctx.viewer?.id;
         return undefined;

@@ -6,7 +6,7 @@ import { authenticate } from '../auth/authenticate.js';
 import { AppError } from '../errors.js';
 import { Prisma } from '../db.js';
 import { AuditBuffer, useReadAudit } from '../audit/read-audit.js';
-import { useAccessLog } from './access-log.js';
+import { loggableOperationName, useAccessLog } from './access-log.js';
 import type { TokenVerifier } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Context } from '../context.js';
@@ -99,7 +99,7 @@ export function createYogaServer(options: {
     maskedErrors: { isDev: false, maskError: exposeExpectedErrors },
     context: async (initial): Promise<Context> => {
       const requestId = initial.socketRequestId ?? (initial.request ? requestIdFor(initial.request) : requestIdOf(undefined));
-      const operationName = initial.params?.operationName ?? null;
+      const operationName = loggableOperationName(initial.params?.operationName);
       const viewer =
         initial.socketViewer ?? (await authenticate(initial.request?.headers.get('authorization'), verifyToken));
       return {
