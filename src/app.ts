@@ -87,6 +87,7 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         pubsub: pubsub.pubsub,
         verifyToken,
         graphiql: config.env === 'development',
+        persistedOperations: config.persistedOperations,
         // Same subscriptions and Authorization header over SSE at /graphql/stream.
         plugins: [useServerSentEvents(verifyToken), useRealtime(realtime)],
       });

@@ -54,6 +54,13 @@ const EnvSchema = z
     WS_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).default(1000),
     WS_STAFF_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
+    /** A manifest of sha256 -> document (npm run operations:register): those ids are accepted. */
+    PERSISTED_OPERATIONS: z.preprocess(emptyAsUndefined, z.string().optional()),
+    /** Only persisted operations run: documents are refused (PERSISTED_QUERY_ONLY). */
+    PERSISTED_OPERATIONS_ONLY: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true'),
     /** Seed a small demo data set into an empty embedded database. */
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })
@@ -61,6 +68,9 @@ const EnvSchema = z
       .transform((v) => v === 'true'),
   })
   .superRefine((env, ctx) => {
+    if (env.PERSISTED_OPERATIONS_ONLY && !env.PERSISTED_OPERATIONS) {
+      ctx.addIssue({ code: 'custom', path: ['PERSISTED_OPERATIONS'], message: 'must name the manifest when PERSISTED_OPERATIONS_ONLY=true' });
+    }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
       ctx.addIssue({
         code: 'custom',
@@ -84,6 +94,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   seedDemo: boolean;
   realtime: RealtimeConfig;
+  persistedOperations: { manifest: string | undefined; only: boolean };
 }
 
 export interface RealtimeConfig {
@@ -144,6 +155,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO,
+    persistedOperations: { manifest: env.PERSISTED_OPERATIONS, only: env.PERSISTED_OPERATIONS_ONLY },
     realtime: {
       relayPollMs: env.RELAY_POLL_MS,
       relayGapGraceMs: env.RELAY_GAP_GRACE_MS,

@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import { Prisma } from '../db.js';
 import { AuditBuffer, useReadAudit } from '../audit/read-audit.js';
 import { loggableOperationName, useAccessLog } from './access-log.js';
+import { usePersistedOperationsManifest, type PersistedOperationsConfig } from './persisted-operations.js';
 import type { TokenVerifier } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Context } from '../context.js';
@@ -70,6 +71,8 @@ export function createYogaServer(options: {
   pubsub: CasegraphPubSub;
   verifyToken: TokenVerifier;
   graphiql: boolean;
+  /** PERSISTED_OPERATIONS and PERSISTED_OPERATIONS_ONLY (src/http/persisted-operations.ts). */
+  persistedOperations?: PersistedOperationsConfig;
   /** Added by app.ts: server-sent events and the real-time layer (src/realtime/plugin.ts). */
   plugins?: Plugin[];
 }): CasegraphYoga {
@@ -126,6 +129,7 @@ export function createYogaServer(options: {
           }
         }
       }),
+      ...(options.persistedOperations ? usePersistedOperationsManifest(options.persistedOperations) : []),
       ...(options.plugins ?? []),
     ],
   });
