@@ -79,6 +79,22 @@ describe('names and identifiers', () => {
   });
 });
 
+describe('ids and arguments Pothos refuses', () => {
+  it('a global id of another type is a typed ValidationError in a mutation and BAD_USER_INPUT in a query', async () => {
+    const before = await writeCounts();
+    expect(await mutate('changeCaseStatus', 'ChangeCaseStatusInput', { caseId: clientId, status: 'ACTIVE' }))
+      .toMatchObject({ __typename: 'ValidationError', code: 'BAD_USER_INPUT' });
+    expect(await writeCounts()).toEqual(before);
+    const response = await t.gql('query($id: ID!) { accessReport(clientId: $id) { __typename } }', { id: caseId }, { token });
+    expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('`before` with `first` is BAD_USER_INPUT', async () => {
+    const response = await t.gql('{ organizations(first: 1, before: "x") { totalCount } }', {}, { token });
+    expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
 describe('free text', () => {
   it('keeps tab and line breaks in an interaction summary', async () => {
     const summary = 'Visited.\n\tRent arrears: 2 months.\r\nNext: call the landlord.';

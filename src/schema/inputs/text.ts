@@ -11,8 +11,9 @@
 // can carry (a filter, a cursor, a field someone adds without a limit).
 // A failure is a ValidationError naming the input path (e.g. "input.familyName"): a typed
 // result where the field lists ValidationError, else a GraphQL error with code BAD_USER_INPUT.
-// The message never quotes the value.
-import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
+// The message never quotes the value. Pothos's own input refusals (a global id of another
+// type, `before` with `first`) come out the same way, as ValidationErrors.
+import SchemaBuilder, { BasePlugin, PothosValidationError, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import {
   getNamedType,
   isInputObjectType,
@@ -137,6 +138,16 @@ export function checkTextArguments(args: Record<string, unknown>, info: GraphQLR
   }
 }
 
+/**
+ * Pothos refuses some input itself (a global id of another type, `before` with `first`) with a
+ * PothosValidationError that carries no code: made a ValidationError, it becomes a typed result
+ * or a BAD_USER_INPUT error like the rest.
+ */
+function asValidationError(error: unknown): never {
+  if (error instanceof PothosValidationError) throw new ValidationError(error.message);
+  throw error;
+}
+
 export class TextInputsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   // Argument mappers decode global ids: this runs before them, inside the errors plugin's
   // handling of input errors (listed after ErrorsPlugin in the builder's plugins).
@@ -147,7 +158,12 @@ export class TextInputsPlugin<Types extends SchemaTypes> extends BasePlugin<Type
     if (!resolver || Object.keys(fieldConfig.args).length === 0) return resolver;
     return (parent, args, context, info) => {
       checkTextArguments(args as Record<string, unknown>, info);
-      return resolver(parent, args, context, info);
+      try {
+        const result = resolver(parent, args, context, info);
+        return result instanceof Promise ? result.catch(asValidationError) : result;
+      } catch (error) {
+        return asValidationError(error);
+      }
     };
   }
 }
