@@ -49,6 +49,8 @@ export function requestIdOf(request: Request | undefined): string {
 }
 
 const requestIds = new WeakMap<Request, string>();
+/** Unexpected errors already logged with their request id: yoga's own log skips them. */
+const loggedErrors = new WeakSet<Error>();
 
 /** The request's id, made once: its log lines, its access-log line and its header agree. */
 function requestIdFor(request: Request): string {
@@ -93,7 +95,7 @@ export function createYogaServer(options: {
       error: (...args) => {
         const error = args.find((arg): arg is Error => arg instanceof Error);
         if (!error) return log.error(args.join(' '));
-        if (error instanceof GraphQLError || error instanceof AppError) return;
+        if (error instanceof GraphQLError || error instanceof AppError || loggedErrors.has(error)) return;
         log.error({ errorName: error.name, code: (error as { code?: unknown }).code }, 'yoga: unexpected error in request');
       },
     },
@@ -103,8 +105,18 @@ export function createYogaServer(options: {
     context: async (initial): Promise<Context> => {
       const requestId = initial.socketRequestId ?? (initial.request ? requestIdFor(initial.request) : requestIdOf(undefined));
       const operationName = loggableOperationName(initial.params?.operationName);
-      const viewer =
-        initial.socketViewer ?? (await authenticate(initial.request?.headers.get('authorization'), verifyToken));
+      let viewer: Viewer | null;
+      try {
+        viewer = initial.socketViewer ?? (await authenticate(initial.request?.headers.get('authorization'), verifyToken));
+      } catch (error) {
+        // Logged here, where the request id is known (yoga's log and envelop's context-phase
+        // handler would log it without, the latter as a new Error of its text).
+        if (error instanceof Error && !(error instanceof GraphQLError) && !(error instanceof AppError)) {
+          log.error({ err: error, requestId, operationName }, 'unexpected error while authenticating the request');
+          loggedErrors.add(error);
+        }
+        throw error;
+      }
       return {
         viewer,
         requestId,
@@ -120,6 +132,7 @@ export function createYogaServer(options: {
       useReadAudit(),
       useErrorHandler(({ errors, context, phase }) => {
         // In the execution phase envelop passes the execution args, whose contextValue is ours.
+        if (phase === 'context') return; // logged by the context factory
         const ctx = (phase === 'execution' ? (context as { contextValue?: unknown }).contextValue : context) as Partial<Context>;
         for (const error of errors) {
           const original = error instanceof GraphQLError ? error.originalError : error;

@@ -154,6 +154,24 @@ describe('logs', () => {
     socket.send(`{"id":"3","type":"subscribe","payload":{"query":"{ clients(filter:{search:\\"${PHI.search}\\"}) { totalCount } }"`);
     expect(await closed).toBe(4400);
 
+    // An internal error before execution: the staff table is gone while a new token's viewer loads.
+    const newcomer = await createStaff((await createOrganization()).id);
+    const newcomerToken = await t.tokenFor(newcomer.id);
+    const admin = new pg.Client({ connectionString: t.databaseUrl });
+    await admin.connect();
+    await admin.query('ALTER TABLE "StaffMember" RENAME TO "StaffMemberAway"');
+    const broken = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${newcomerToken}`, 'x-request-id': 'phi-context-0008' },
+      body: JSON.stringify({ query: `{ clients(filter: { search: "${PHI.search}" }) { totalCount } }` }),
+    });
+    await admin.query('ALTER TABLE "StaffMemberAway" RENAME TO "StaffMember"');
+    await admin.end();
+    expect(broken.headers.get('x-request-id')).toBe('phi-context-0008');
+    const brokenBody = (await broken.json()) as { errors?: Array<{ message: string }> };
+    expect(brokenBody.errors?.[0]?.message).toBe('Unexpected error.');
+    expect(linesOf('phi-context-0008').some((line) => line.level >= 50), JSON.stringify(parsed().filter((l) => l.level >= 50).slice(-2))).toBe(true);
+
     // Every log line is free of the values.
     const text = lines.join('\n');
     for (const [name, value] of Object.entries({ ...PHI, digits: DIGITS })) {
