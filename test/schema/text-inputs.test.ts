@@ -95,6 +95,20 @@ describe('ids and arguments Pothos refuses', () => {
   });
 });
 
+describe('subscriptions', () => {
+  it('refuse a control character in a subscription argument with BAD_USER_INPUT', async () => {
+    const client = t.wsClient(token);
+    const errors = await new Promise<any[]>((resolve) => {
+      client.subscribe(
+        { query: 'subscription($r: String) { crisisAlerts(filter: { region: $r }) { __typename } }', variables: { r: 'North\u001b[2J' } },
+        { next: (value) => resolve((value.errors as any[]) ?? []), error: (e) => resolve(e as any[]), complete: () => resolve([]) },
+      );
+    });
+    expect(errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors[0]?.message).toContain('filter.region');
+  });
+});
+
 describe('free text', () => {
   it('keeps tab and line breaks in an interaction summary', async () => {
     const summary = 'Visited.\n\tRent arrears: 2 months.\r\nNext: call the landlord.';

@@ -144,7 +144,8 @@ export function checkTextArguments(args: Record<string, unknown>, info: GraphQLR
  * or a BAD_USER_INPUT error like the rest.
  */
 function asValidationError(error: unknown): never {
-  if (error instanceof PothosValidationError) throw new ValidationError(error.message);
+  // Exactly that class: the validation plugin's InputValidationError extends it and is typed already.
+  if (error instanceof PothosValidationError && error.constructor === PothosValidationError) throw new ValidationError(error.message);
   throw error;
 }
 
