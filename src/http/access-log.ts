@@ -36,12 +36,10 @@ function collectCodes(result: unknown, into: Set<string>): void {
   }
 }
 
-function operationTypeOf(document: DocumentNode, operationName: string | null | undefined): string | undefined {
-  try {
-    return getOperationAST(document, operationName)?.operation;
-  } catch {
-    return undefined;
-  }
+/** The operation's type, and its name from the document when the request named none. */
+function operationOf(document: DocumentNode, operationName: string | null | undefined) {
+  const operation = getOperationAST(document, operationName);
+  return { type: operation?.operation, name: loggableOperationName(operationName ?? operation?.name?.value) };
 }
 
 const durationSince = (start: number) => Math.round((performance.now() - start) * 10) / 10;
@@ -59,8 +57,7 @@ export function useAccessLog(options: { log: Logger; requestIdFor: (request: Req
     },
     onExecute({ args }) {
       const ctx = args.contextValue as Partial<Context> & { request?: Request };
-      const operationName = loggableOperationName(args.operationName);
-      const operationType = operationTypeOf(args.document, args.operationName);
+      const { type: operationType, name: operationName } = operationOf(args.document, args.operationName);
       const entry = ctx.request ? entries.get(ctx.request) : undefined;
       if (entry) {
         entry.operationName = operationName;
@@ -75,7 +72,7 @@ export function useAccessLog(options: { log: Logger; requestIdFor: (request: Req
           const errorCodes = new Set<string>();
           collectCodes(result, errorCodes);
           (ctx.log ?? log).info(
-            { operationType, transport: 'ws', errorCodes: [...errorCodes], durationMs: durationSince(start) },
+            { operationType, operationName, transport: 'ws', errorCodes: [...errorCodes], durationMs: durationSince(start) },
             'graphql operation',
           );
         },

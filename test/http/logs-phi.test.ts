@@ -186,7 +186,7 @@ describe('logs', () => {
     for (const id of ['phi-literal-0002', 'phi-variable-0003', 'phi-syntax-0004']) {
       expect(accessLine(id)?.errorCodes.length, id).toBeGreaterThan(0);
     }
-    expect(accessLine('phi-get-0007')).toMatchObject({ method: 'GET', status: 200, operationName: null, operationType: 'query' });
+    expect(accessLine('phi-get-0007')).toMatchObject({ method: 'GET', status: 200, operationName: 'G', operationType: 'query' });
 
     const internalLines = linesOf('phi-internal-0006');
     const incident = internalLines.find((line) => line.msg === 'unexpected error in request');

@@ -6,9 +6,10 @@
 //   - single-line text (names, contacts, identifiers, search, ids): no control character at all;
 //   - free text (a field whose name ends in note(s), description, reason, summary, comment,
 //     assessment, resolution, plan, or is `action`): TAB, LF and CR are allowed.
-// Lengths here are a backstop far above the domain's own zod limits (names 100, reasons 2000,
-// the longest 5000), which keep their precise messages: these only bound what any String input
-// can carry (a filter, a cursor, a field someone adds without a limit).
+// Lengths here are a backstop above the domain's own zod limits (names 100, addresses 300,
+// reasons 2000, the longest an assessment summary of 10,000), which keep their precise
+// messages: these only bound what any String input can carry (a filter, a cursor, a field
+// someone adds without a limit).
 // A failure is a ValidationError naming the input path (e.g. "input.familyName"): a typed
 // result where the field lists ValidationError, else a GraphQL error with code BAD_USER_INPUT.
 // The message never quotes the value. Pothos's own input refusals (a global id of another
@@ -30,7 +31,7 @@ export const TEXT_LIMITS = {
   /** Names, contacts, identifiers, search, filters, cursors. */
   singleLine: 1_000,
   /** Notes, descriptions, reasons, summaries. */
-  freeText: 10_000,
+  freeText: 20_000,
   /** Global ids are about 60 characters; event ids are integers. */
   id: 200,
 } as const;
