@@ -102,6 +102,7 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         verifyToken,
         graphiql: config.env === 'development',
         graphql: config.graphql,
+        persistedOperations: config.persistedOperations,
         // Same subscriptions and Authorization header over SSE at /graphql/stream.
         // Rate limits first: their refusals come before server-sent events open.
         plugins: [useRateLimits(rateLimits, verifyToken), useServerSentEvents(verifyToken), useRealtime(realtime), useStatisticsExport(verifyToken, log)],

@@ -18,6 +18,7 @@ import { hasRole, UUID } from './auth/viewer.js';
 import { ValidationError } from './errors.js';
 import { resolveNode, resolveNodes } from './schema/node-lookup.js';
 import { DEFAULT_LIST_MULTIPLIER, nodeIdCount } from './schema/cost.js';
+import TextInputsPlugin from './schema/inputs/text.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -45,6 +46,8 @@ export const builder = new SchemaBuilder<{
     PrismaPlugin,
     RelayPlugin,
     ErrorsPlugin,
+    // Control characters and lengths of every String/ID input (src/schema/inputs/text.ts).
+    TextInputsPlugin,
     ValidationPlugin,
     DataloaderPlugin,
     ComplexityPlugin,

@@ -109,6 +109,13 @@ const EnvSchema = z
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
     /** Disclosure control of `statistics`: counts from 1 to this minus 1 are suppressed (CMS: 1-10). */
     STATISTICS_MIN_CELL: z.coerce.number().int().min(1).max(1000).default(11),
+    /** A manifest of sha256 -> document (npm run operations:register): those ids are accepted. */
+    PERSISTED_OPERATIONS: z.preprocess(emptyAsUndefined, z.string().optional()),
+    /** Only persisted operations run: documents are refused (PERSISTED_QUERY_ONLY). */
+    PERSISTED_OPERATIONS_ONLY: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true'),
     /** Seed a small demo data set into an empty embedded database. */
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })
@@ -116,6 +123,9 @@ const EnvSchema = z
       .transform((v) => v === 'true'),
   })
   .superRefine((env, ctx) => {
+    if (env.PERSISTED_OPERATIONS_ONLY && !env.PERSISTED_OPERATIONS) {
+      ctx.addIssue({ code: 'custom', path: ['PERSISTED_OPERATIONS'], message: 'must name the manifest when PERSISTED_OPERATIONS_ONLY=true' });
+    }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWT_JWKS_URL) {
       ctx.addIssue({
         code: 'custom',
@@ -154,6 +164,7 @@ export interface Config {
   graphql: GraphQLConfig;
   databaseStatementTimeoutMs: number;
   statisticsMinCell: number;
+  persistedOperations: { manifest: string | undefined; only: boolean };
 }
 
 export interface GraphQLConfig {
@@ -268,6 +279,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     statisticsMinCell: env.STATISTICS_MIN_CELL,
+    persistedOperations: { manifest: env.PERSISTED_OPERATIONS, only: env.PERSISTED_OPERATIONS_ONLY },
     realtime: {
       relayPollMs: env.RELAY_POLL_MS,
       relayGapGraceMs: env.RELAY_GAP_GRACE_MS,

@@ -219,8 +219,8 @@ export function attachWebSocketServer(options: WebSocketOptions) {
   function onMessage(this: WebSocket, data: RawData): void {
     const session = sessionOf.get(this);
     session?.handle?.(String(data)).catch((error: unknown) => {
-      // Its kind only: a message may quote the operation or values.
-      log.error({ errorName: (error as Error)?.name, code: (error as { code?: unknown })?.code }, 'error while handling a websocket message');
+      // By kind, codes and frames (src/logger.ts): a message may quote the operation or values.
+      log.error({ requestId: session.requestId, staffId: session.viewer?.id, err: error }, 'error while handling a websocket message');
       this.close(CloseCode.InternalServerError, 'Internal server error');
     });
   }
@@ -229,7 +229,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
     // socket with the fitting code (1009, 1002, ...). Not an incident, and not worth a stack each.
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('WS_ERR_')) return log.debug({ code }, 'websocket closed for a protocol error');
-    log.warn({ err: error }, 'websocket error');
+    log.warn({ requestId: sessionOf.get(this)?.requestId, err: error }, 'websocket error');
     this.close(CloseCode.InternalServerError, 'Internal server error');
   }
   function onClose(this: WebSocket, code: number, reason: Buffer): void {

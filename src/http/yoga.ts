@@ -10,6 +10,8 @@ import { useErrorCodes, withCode } from './error-codes.js';
 import { useQueryLimits } from './limits.js';
 import { corsFor, useLockdown } from './lockdown.js';
 import { AuditBuffer, useReadAudit } from '../audit/read-audit.js';
+import { loggableOperationName, useAccessLog } from './access-log.js';
+import { usePersistedOperationsManifest, type PersistedOperationsConfig } from './persisted-operations.js';
 import type { TokenVerifier } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Context } from '../context.js';
@@ -59,13 +61,21 @@ export function requestIdOf(request: Request | undefined): string {
 }
 
 const requestIds = new WeakMap<Request, string>();
+/** Unexpected errors already logged with their request id: yoga's own log skips them. */
+const loggedErrors = new WeakSet<Error>();
+
+/** The request's id, made once: its log lines, its access-log line and its header agree. */
+function requestIdFor(request: Request): string {
+  let id = requestIds.get(request);
+  if (!id) requestIds.set(request, (id = requestIdOf(request)));
+  return id;
+}
 
 /** Echoes the request id so a user can quote it when reporting a masked error. */
 function useRequestIdHeader(): Plugin {
   return {
     onResponse({ request, response }) {
-      const id = requestIds.get(request);
-      if (id) response.headers.set('x-request-id', id);
+      response.headers.set('x-request-id', requestIdFor(request));
     },
   };
 }
@@ -77,6 +87,8 @@ export function createYogaServer(options: {
   graphiql: boolean;
   /** Query limits, introspection and CORS (src/http/limits.ts, src/http/lockdown.ts). */
   graphql: GraphQLConfig;
+  /** PERSISTED_OPERATIONS and PERSISTED_OPERATIONS_ONLY (src/http/persisted-operations.ts). */
+  persistedOperations?: PersistedOperationsConfig;
   /** Added by app.ts: server-sent events and the real-time layer (src/realtime/plugin.ts). */
   plugins?: Plugin[];
 }): CasegraphYoga {
@@ -102,7 +114,7 @@ export function createYogaServer(options: {
       error: (...args) => {
         const error = args.find((arg): arg is Error => arg instanceof Error);
         if (!error) return log.error(args.join(' '));
-        if (error instanceof GraphQLError || error instanceof AppError) return;
+        if (error instanceof GraphQLError || error instanceof AppError || loggedErrors.has(error)) return;
         log.error({ errorName: error.name, code: (error as { code?: unknown }).code }, 'yoga: unexpected error in request');
       },
     },
@@ -110,11 +122,20 @@ export function createYogaServer(options: {
     // "Unexpected error." only, and the log has the detail under the request id.
     maskedErrors: { isDev: false, maskError: exposeExpectedErrors },
     context: async (initial): Promise<Context> => {
-      const requestId = initial.socketRequestId ?? requestIdOf(initial.request);
-      if (initial.request) requestIds.set(initial.request, requestId);
-      const operationName = initial.params?.operationName ?? null;
-      const viewer =
-        initial.socketViewer ?? (await authenticate(initial.request?.headers.get('authorization'), verifyToken));
+      const requestId = initial.socketRequestId ?? (initial.request ? requestIdFor(initial.request) : requestIdOf(undefined));
+      const operationName = loggableOperationName(initial.params?.operationName);
+      let viewer: Viewer | null;
+      try {
+        viewer = initial.socketViewer ?? (await authenticate(initial.request?.headers.get('authorization'), verifyToken));
+      } catch (error) {
+        // Logged here, where the request id is known (yoga's log and envelop's context-phase
+        // handler would log it without, the latter as a new Error of its text).
+        if (error instanceof Error && !(error instanceof GraphQLError) && !(error instanceof AppError)) {
+          log.error({ err: error, requestId, operationName }, 'unexpected error while authenticating the request');
+          loggedErrors.add(error);
+        }
+        throw error;
+      }
       return {
         viewer,
         requestId,
@@ -129,9 +150,12 @@ export function createYogaServer(options: {
       ...useQueryLimits({ ...options.graphql, suggestions: options.graphql.introspection }),
       useErrorCodes(),
       useRequestIdHeader(),
+      useAccessLog({ log, requestIdFor }),
       useReadAudit(),
-      useErrorHandler(({ errors, context }) => {
-        const ctx = context as Partial<Context>;
+      useErrorHandler(({ errors, context, phase }) => {
+        // In the execution phase envelop passes the execution args, whose contextValue is ours.
+        if (phase === 'context') return; // logged by the context factory
+        const ctx = (phase === 'execution' ? (context as { contextValue?: unknown }).contextValue : context) as Partial<Context>;
         for (const error of errors) {
           const original = error instanceof GraphQLError ? error.originalError : error;
           // Expected failures (GraphQLErrors we raised, typed results) are not incidents.
@@ -140,6 +164,7 @@ export function createYogaServer(options: {
           }
         }
       }),
+      ...(options.persistedOperations ? usePersistedOperationsManifest(options.persistedOperations) : []),
       ...(options.plugins ?? []),
     ],
   });

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { buildApp, type App } from '../../src/app.js';
 import { signStaffToken } from '../../src/auth/tokens.js';
 import { loadConfig, type Config } from '../../src/env.js';
+import type { Logger } from '../../src/logger.js';
 import { createTestDatabase } from './database.js';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -27,7 +28,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(label: string, env: Record<string, string> = {}, options: { log?: Logger } = {}): Promise<TestApp> {
   const database = await createTestDatabase(label);
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -36,7 +37,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     DATABASE_POOL_MAX: '4',
     ...env,
   });
-  const app = buildApp(config);
+  const app = buildApp(config, { log: options.log });
   const running = await app.start(0);
   const wsUrl = running.url.replace(/^http/, 'ws');
   const clients: WsClient[] = [];

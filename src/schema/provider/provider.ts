@@ -3,6 +3,7 @@ import { prisma, type Prisma } from '../../db.js';
 import { ProviderKindEnum } from '../enums.js';
 import type { Context } from '../../context.js';
 import { page, totalOf } from '../connections.js';
+import { likeLiteral } from '../../services/clients/identifiers.js';
 
 // Providers are a directory (referral partners): every staff member may read it; each entry is
 // maintained by the organization that registered it, or is shared (services/providers.ts).
@@ -80,7 +81,8 @@ function providersWhere(filter: typeof ProviderFilter.$inferInput | null | undef
     acceptingNewClients: filter?.acceptingClients ?? undefined,
     languages: filter?.language ? { has: filter.language } : undefined,
     services: filter?.serviceType ? { some: { serviceType: filter.serviceType, active: true } } : undefined,
-    name: search ? { contains: search, mode: 'insensitive' } : undefined,
+    // `%`, `_` and `\` are literal characters, as in the client search.
+    name: search ? { contains: likeLiteral(search), mode: 'insensitive' } : undefined,
   };
 }
 

@@ -4,6 +4,7 @@ import { staffWhere } from '../../auth/access.js';
 import { DisciplineEnum, StaffRoleEnum } from '../enums.js';
 import { viewerOf } from '../viewer.js';
 import { page, totalOf } from '../connections.js';
+import { likeLiteral } from '../../services/clients/identifiers.js';
 
 export const StaffMember = builder.prismaNode('StaffMember', {
   id: { field: 'id' },
@@ -66,7 +67,8 @@ const StaffFilter = builder.inputType('StaffFilter', {
 });
 
 function staffListWhere(filter: typeof StaffFilter.$inferInput | null | undefined, ctx: Parameters<typeof viewerOf>[0]) {
-  const search = filter?.search?.trim();
+  // `%`, `_` and `\` are literal characters, as in the client search.
+  const search = filter?.search?.trim() ? likeLiteral(filter.search.trim()) : undefined;
   return {
     AND: [
       staffWhere(viewerOf(ctx)),

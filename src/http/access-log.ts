@@ -1,0 +1,142 @@
+// One access-log line per GraphQL request (HTTP) or operation (websocket): request id, staff id,
+// operation name and type, HTTP status, error codes, duration. Never the URL (GET carries the
+// query and variables in its query string), the document, variables or error messages.
+import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Context } from '../context.js';
+import type { Logger } from '../logger.js';
+
+interface Entry {
+  start: number;
+  operationName?: string | null;
+  operationType?: string;
+  staffId?: string;
+  errorCodes: Set<string>;
+}
+
+const MAX_CODES = 10;
+const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
+
+/** An operation name as logged: a GraphQL name of at most 100 characters, else a placeholder. */
+export function loggableOperationName(name: unknown): string | null {
+  if (name === undefined || name === null || name === '') return null;
+  return typeof name === 'string' && OPERATION_NAME.test(name) ? name : '(invalid)';
+}
+
+function collectCodes(result: unknown, into: Set<string>): void {
+  const results = Array.isArray(result) ? result : [result];
+  for (const one of results) {
+    const errors = (one as ExecutionResult | undefined)?.errors;
+    if (!Array.isArray(errors)) continue;
+    for (const error of errors) {
+      if (into.size >= MAX_CODES) return;
+      const code = error.extensions?.code;
+      into.add(typeof code === 'string' ? code : 'NO_CODE');
+    }
+  }
+}
+
+/** The operation's type, and its name from the document when the request named none. */
+function operationOf(document: DocumentNode, operationName: string | null | undefined) {
+  const operation = getOperationAST(document, operationName);
+  return { type: operation?.operation, name: loggableOperationName(operationName ?? operation?.name?.value) };
+}
+
+const durationSince = (start: number) => Math.round((performance.now() - start) * 10) / 10;
+
+export function useAccessLog(options: { log: Logger; requestIdFor: (request: Request) => string }): Plugin {
+  const { log, requestIdFor } = options;
+  const entries = new WeakMap<Request, Entry>();
+  return {
+    onRequest({ request }) {
+      entries.set(request, { start: performance.now(), errorCodes: new Set() });
+    },
+    onParams({ params, request }) {
+      const entry = entries.get(request);
+      if (entry) entry.operationName = loggableOperationName(params.operationName);
+    },
+    // A document refused at validation (limits, a bad argument) is never executed: its type
+    // comes from the parsed document.
+    onParse({ context }) {
+      const request = (context as { request?: Request }).request;
+      return ({ result }) => {
+        const entry = request ? entries.get(request) : undefined;
+        if (!entry || !result || result instanceof Error || !('definitions' in result)) return;
+        entry.operationType ??= operationOf(result, entry.operationName).type;
+      };
+    },
+    onContextBuilding({ context }) {
+      const request = (context as { request?: Request }).request;
+      return ({ context: built }) => {
+        const entry = request ? entries.get(request) : undefined;
+        if (entry) entry.staffId ??= (built as Partial<Context>).viewer?.id;
+      };
+    },
+    onExecute({ args }) {
+      const ctx = args.contextValue as Partial<Context> & { request?: Request };
+      const { type: operationType, name: operationName } = operationOf(args.document, args.operationName);
+      const entry = ctx.request ? entries.get(ctx.request) : undefined;
+      if (entry) {
+        entry.operationName = operationName;
+        entry.operationType = operationType;
+        entry.staffId = ctx.viewer?.id;
+        return undefined;
+      }
+      // A query or mutation over the websocket: one line when it is done.
+      const start = performance.now();
+      return {
+        onExecuteDone({ result }) {
+          const errorCodes = new Set<string>();
+          collectCodes(result, errorCodes);
+          (ctx.log ?? log).info(
+            { operationType, operationName, transport: 'ws', errorCodes: [...errorCodes], durationMs: durationSince(start) },
+            'graphql operation',
+          );
+        },
+      };
+    },
+    onSubscribe({ args }) {
+      const ctx = args.contextValue as Partial<Context> & { request?: Request };
+      const entry = ctx.request ? entries.get(ctx.request) : undefined;
+      if (entry) {
+        entry.operationName = loggableOperationName(args.operationName);
+        entry.operationType = 'subscription';
+        entry.staffId = ctx.viewer?.id;
+        return undefined;
+      }
+      const start = performance.now();
+      return {
+        onSubscribeResult({ result }) {
+          const errorCodes = new Set<string>();
+          collectCodes(result, errorCodes);
+          (ctx.log ?? log).info(
+            { operationType: 'subscription', transport: 'ws', errorCodes: [...errorCodes], durationMs: durationSince(start) },
+            'graphql subscription started',
+          );
+        },
+      };
+    },
+    onResultProcess({ request, result }) {
+      const entry = entries.get(request);
+      if (entry) collectCodes(result, entry.errorCodes);
+    },
+    onResponse({ request, response }) {
+      const entry = entries.get(request);
+      if (!entry) return;
+      entries.delete(request);
+      log.info(
+        {
+          requestId: requestIdFor(request),
+          staffId: entry.staffId,
+          operationName: entry.operationName,
+          operationType: entry.operationType,
+          method: request.method,
+          status: response.status,
+          errorCodes: [...entry.errorCodes],
+          durationMs: durationSince(entry.start),
+        },
+        'graphql request',
+      );
+    },
+  };
+}
