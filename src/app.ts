@@ -8,6 +8,7 @@ import { createTokenVerifier } from './auth/tokens.js';
 import { closeDatabase, openDatabase, prisma } from './db.js';
 import { resolveDatabase, type ResolvedDatabase } from './db/resolve.js';
 import type { Config } from './env.js';
+import { checkGraphiQLAssets, serveGraphiQLAsset } from './http/graphiql.js';
 import { createHealthHandler } from './http/health.js';
 import { attachWebSocketServer } from './http/websocket.js';
 import { createYogaServer } from './http/yoga.js';
@@ -91,8 +92,11 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         plugins: [useServerSentEvents(verifyToken), useRealtime(realtime)],
       });
       const health = createHealthHandler(pubsub);
+      const graphiql = config.env === 'development';
+      if (graphiql) checkGraphiQLAssets();
       const server: Server = createServer(async (req, res) => {
         if (await health(req, res)) return;
+        if (graphiql && serveGraphiQLAsset(req, res)) return;
         // requestListener, not handleNodeRequestAndResponse: the latter never answers on Node 20
         // with the @whatwg-node versions yoga 5.24 pulls in.
         await yoga.requestListener(req, res);

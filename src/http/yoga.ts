@@ -12,6 +12,7 @@ import type { Context } from '../context.js';
 import type { Logger } from '../logger.js';
 import type { CasegraphPubSub } from '../pubsub.js';
 import { schema } from '../schema/index.js';
+import { renderGraphiQL } from './graphiql.js';
 
 export interface YogaServerContext {
   /** Set by the websocket server: the viewer authenticated at connection_init. */
@@ -71,6 +72,8 @@ export function createYogaServer(options: {
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: options.graphiql ? { title: 'Casegraph', subscriptionsProtocol: 'WS' } : false,
+    // Served from the installed packages, never a CDN (src/http/graphiql.ts).
+    renderGraphiQL,
     landingPage: false,
     logging: {
       debug: (...args) => log.debug(args.join(' ')),
