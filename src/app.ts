@@ -18,6 +18,7 @@ import { useRealtime } from './realtime/plugin.js';
 import { createRealtime, type RealtimeRuntime } from './realtime/runtime.js';
 import { useServerSentEvents } from './realtime/sse.js';
 import { isDatabaseEmpty, seedDemo } from './seed/seed.js';
+import { checkDatabase } from './startup.js';
 
 export interface RunningApp {
   url: string;
@@ -37,7 +38,7 @@ export interface App {
 }
 
 export function buildApp(config: Config, options: { log?: Logger } = {}): App {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, config.logFormat);
   const stops: Array<() => Promise<void>> = [];
   let realtime: RealtimeRuntime | undefined;
   let sockets: ReturnType<typeof attachWebSocketServer> | undefined;
@@ -54,6 +55,8 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
     try {
       const database = await resolveDatabase(config, log);
       stops.push(database.stop);
+      // Unreachable, refused or unmigrated: one plain sentence now, not table errors later.
+      if (database.kind === 'postgresql') await checkDatabase(database.url);
       const prisma = openDatabase({ url: database.url, poolMax: database.poolMax, server: database.kind === 'postgresql' });
       stops.push(closeDatabase);
       // A newcomer's first `npm start` shows data at once.

@@ -39,6 +39,8 @@ const EnvSchema = z
     JWT_ISSUER: z.preprocess(emptyAsUndefined, z.string().optional()),
     JWT_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Default: pretty lines in development, JSON otherwise. */
+    LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json', 'pretty']).optional()),
     /** Real-time delivery (src/realtime/): outbox relay, escalation, retention, sockets. */
     RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
     RELAY_GAP_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(200),
@@ -82,6 +84,7 @@ export interface Config {
   dataDir: string;
   jwt: { secret: string | undefined; jwksUrl: string | undefined; issuer?: string; audience?: string };
   logLevel: Env['LOG_LEVEL'];
+  logFormat: 'json' | 'pretty';
   seedDemo: boolean;
   realtime: RealtimeConfig;
 }
@@ -143,6 +146,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       audience: env.JWT_AUDIENCE,
     },
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
     seedDemo: env.SEED_DEMO,
     realtime: {
       relayPollMs: env.RELAY_POLL_MS,

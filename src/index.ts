@@ -2,6 +2,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './env.js';
 import { demoTokens } from './auth/dev-tokens.js';
+import { assertPortFree, describeStartupError } from './startup.js';
 
 let config;
 try {
@@ -16,15 +17,20 @@ try {
 
 const app = buildApp(config);
 try {
+  await assertPortFree(config.host, config.port);
   const running = await app.start();
   if (config.env === 'development' && config.jwt.secret) {
     for (const { email, token } of await demoTokens(config.jwt.secret)) {
-      app.log.info({ email }, `development token for ${email} (12 h): ${token}`);
+      // The token last on its line, nothing after it: copied whole from a pretty line.
+      app.log.info(`development token (12 h) for ${email}: ${token}`);
     }
     app.log.info(`try: curl -s ${running.url} -H "authorization: Bearer <token>" -H 'content-type: application/json' -d '{"query":"{ me { name } clients(first: 3) { edges { node { name } } } }"}'`);
   }
 } catch (error) {
-  app.log.fatal({ err: error }, 'Casegraph could not start');
+  // What an operator can fix is one sentence; anything else keeps its stack.
+  const sentence = describeStartupError(error, config.host, config.port);
+  if (sentence) app.log.fatal(`Casegraph could not start. ${sentence}`);
+  else app.log.fatal({ err: error }, 'Casegraph could not start');
   process.exit(1);
 }
 
