@@ -16,6 +16,11 @@ try {
 }
 
 const app = buildApp(config);
+// npm scripts run on Node 24 from node_modules/.bin (the `node` package); `node dist/index.js`
+// on an older system Node still works, but that Node no longer gets security fixes.
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  app.log.warn(`running on Node ${process.versions.node}, past its end of life: use npm start (Node 24 from node_modules) or install Node 24`);
+}
 try {
   await assertPortFree(config.host, config.port);
   const running = await app.start();

@@ -58,7 +58,7 @@ export async function checkDatabase(url: string, migrationsDir = 'prisma/migrati
     const { pending, total, applied } = await pendingMigrations(client, migrationsDir);
     if (pending.length > 0) {
       const what = applied === 0 ? 'is not migrated' : `lacks ${pending.length} of ${total} migrations (first: ${pending[0]})`;
-      throw new StartupError(`The database "${at.database}" at ${at.host}:${at.port} ${what}: run \`npm run db:migrate\` with the same DATABASE_URL, then start again.`);
+      throw new StartupError(`The database "${at.database}" at ${at.host}:${at.port} ${what}: run \`npm run db:migrate\` with the same DATABASE_URL, then try again.`);
     }
   } finally {
     await client.end().catch(() => {});
