@@ -9,7 +9,7 @@ import { closeDatabase, openDatabase, prisma } from './db.js';
 import { resolveDatabase, type ResolvedDatabase } from './db/resolve.js';
 import type { Config } from './env.js';
 import { checkGraphiQLAssets, serveGraphiQLAsset } from './http/graphiql.js';
-import { createHealthHandler } from './http/health.js';
+import { assignRequestId, createHealthHandler } from './http/health.js';
 import { attachWebSocketServer } from './http/websocket.js';
 import { createYogaServer } from './http/yoga.js';
 import { createLogger, type Logger } from './logger.js';
@@ -98,6 +98,7 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
       const graphiql = config.env === 'development';
       if (graphiql) checkGraphiQLAssets();
       const server: Server = createServer(async (req, res) => {
+        assignRequestId(req, res);
         if (await health(req, res)) return;
         if (graphiql && serveGraphiQLAsset(req, res)) return;
         // requestListener, not handleNodeRequestAndResponse: the latter never answers on Node 20

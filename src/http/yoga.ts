@@ -40,7 +40,7 @@ function isRecordNotFound(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
 }
 
-const REQUEST_ID = /^[\w.:-]{8,128}$/;
+export const REQUEST_ID = /^[\w.:-]{8,128}$/;
 
 export function requestIdOf(request: Request | undefined): string {
   const given = request?.headers.get('x-request-id');
