@@ -8,7 +8,8 @@ import { createTokenVerifier } from './auth/tokens.js';
 import { closeDatabase, openDatabase, prisma } from './db.js';
 import { resolveDatabase, type ResolvedDatabase } from './db/resolve.js';
 import type { Config } from './env.js';
-import { createHealthHandler } from './http/health.js';
+import { checkGraphiQLAssets, serveGraphiQLAsset } from './http/graphiql.js';
+import { assignRequestId, createHealthHandler } from './http/health.js';
 import { clientIpOf, withClientIp } from './http/rate-limits/client-ip.js';
 import { createRateLimits } from './http/rate-limits/limits.js';
 import { countAuthFailures, useRateLimits } from './http/rate-limits/plugin.js';
@@ -22,6 +23,7 @@ import { useServerSentEvents } from './realtime/sse.js';
 import { isDatabaseEmpty, seedDemo } from './seed/seed.js';
 import { configureStatistics } from './services/statistics/settings.js';
 import { useStatisticsExport } from './http/statistics-export.js';
+import { checkDatabase } from './startup.js';
 
 export interface RunningApp {
   url: string;
@@ -41,7 +43,7 @@ export interface App {
 }
 
 export function buildApp(config: Config, options: { log?: Logger } = {}): App {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, config.logFormat);
   const stops: Array<() => Promise<void>> = [];
   let realtime: RealtimeRuntime | undefined;
   let sockets: ReturnType<typeof attachWebSocketServer> | undefined;
@@ -58,6 +60,8 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
     try {
       const database = await resolveDatabase(config, log);
       stops.push(database.stop);
+      // Unreachable, refused or unmigrated: one plain sentence now, not table errors later.
+      if (database.kind === 'postgresql') await checkDatabase(database.url);
       const prisma = openDatabase({
         url: database.url,
         poolMax: database.poolMax,
@@ -108,8 +112,12 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         plugins: [useRateLimits(rateLimits, verifyToken), useServerSentEvents(verifyToken), useRealtime(realtime), useStatisticsExport(verifyToken, log)],
       });
       const health = createHealthHandler(pubsub);
+      const graphiql = config.env === 'development';
+      if (graphiql) checkGraphiQLAssets();
       const server: Server = createServer(async (req, res) => {
+        assignRequestId(req, res);
         if (await health(req, res)) return;
+        if (graphiql && serveGraphiQLAsset(req, res)) return;
         // requestListener, not handleNodeRequestAndResponse: the latter never answers on Node 20
         // with the @whatwg-node versions yoga 5.24 pulls in.
         // Under the client's address: per-IP limits and failed authentications count by it.

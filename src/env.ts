@@ -75,6 +75,8 @@ const EnvSchema = z
     WS_MAX_SOCKETS_PER_STAFF: z.coerce.number().int().min(1).default(20),
     WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Default: pretty lines in development, JSON otherwise. */
+    LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json', 'pretty']).optional()),
     /** Real-time delivery (src/realtime/): outbox relay, escalation, retention, sockets. */
     RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
     RELAY_GAP_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(200),
@@ -159,6 +161,7 @@ export interface Config {
   trustProxy: number;
   rateLimits: RateLimitConfig;
   logLevel: Env['LOG_LEVEL'];
+  logFormat: 'json' | 'pretty';
   seedDemo: boolean;
   realtime: RealtimeConfig;
   graphql: GraphQLConfig;
@@ -266,6 +269,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ipRequests: env.RATE_LIMIT_IP_REQUESTS,
     },
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
     seedDemo: env.SEED_DEMO,
     graphql: {
       maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES,

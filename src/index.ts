@@ -2,6 +2,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './env.js';
 import { demoTokens } from './auth/dev-tokens.js';
+import { assertPortFree, describeStartupError } from './startup.js';
 
 let config;
 try {
@@ -15,16 +16,26 @@ try {
 }
 
 const app = buildApp(config);
+// npm scripts run on Node 24 from node_modules/.bin (the `node` package); `node dist/index.js`
+// on an older system Node still works, but that Node no longer gets security fixes.
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  app.log.warn(`running on Node ${process.versions.node}, past its end of life: use npm start (Node 24 from node_modules) or install Node 24`);
+}
 try {
+  await assertPortFree(config.host, config.port);
   const running = await app.start();
   if (config.env === 'development' && config.jwt.secret) {
     for (const { email, token } of await demoTokens(config.jwt.secret, config.jwt.maxLifetimeS)) {
-      app.log.info({ email }, `development token for ${email} (${config.jwt.maxLifetimeS / 3600} h): ${token}`);
+      // The token last on its line, nothing after it: copied whole from a pretty line.
+      app.log.info(`development token (${config.jwt.maxLifetimeS / 3600} h) for ${email}: ${token}`);
     }
     app.log.info(`try: curl -s ${running.url} -H "authorization: Bearer <token>" -H 'content-type: application/json' -d '{"query":"{ me { name } clients(first: 3) { edges { node { name } } } }"}'`);
   }
 } catch (error) {
-  app.log.fatal({ err: error }, 'Casegraph could not start');
+  // What an operator can fix is one sentence; anything else keeps its stack.
+  const sentence = describeStartupError(error, config.host, config.port);
+  if (sentence) app.log.fatal(`Casegraph could not start. ${sentence}`);
+  else app.log.fatal({ err: error }, 'Casegraph could not start');
   process.exit(1);
 }
 

@@ -1,7 +1,20 @@
 // Liveness (the process answers) and readiness (database and pub/sub answer) probes.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { prisma } from '../db.js';
 import type { PubSubHandle } from '../pubsub.js';
+import { REQUEST_ID } from './yoga.js';
+
+/**
+ * Every response carries an x-request-id: the caller's when well-formed, else a new one, which
+ * is also handed on to yoga (its context and log lines then use the same id).
+ */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): void {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  req.headers['x-request-id'] = id;
+  res.setHeader('x-request-id', id);
+}
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });

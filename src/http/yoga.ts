@@ -18,6 +18,7 @@ import type { Context } from '../context.js';
 import type { Logger } from '../logger.js';
 import type { CasegraphPubSub } from '../pubsub.js';
 import { schema } from '../schema/index.js';
+import { renderGraphiQL } from './graphiql.js';
 
 export interface YogaServerContext {
   /** Set by the websocket server: the viewer authenticated at connection_init. */
@@ -53,7 +54,7 @@ function isRecordNotFound(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
 }
 
-const REQUEST_ID = /^[\w.:-]{8,128}$/;
+export const REQUEST_ID = /^[\w.:-]{8,128}$/;
 
 export function requestIdOf(request: Request | undefined): string {
   const given = request?.headers.get('x-request-id');
@@ -97,6 +98,8 @@ export function createYogaServer(options: {
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: options.graphiql ? { title: 'Casegraph', subscriptionsProtocol: 'WS' } : false,
+    // Served from the installed packages, never a CDN (src/http/graphiql.ts).
+    renderGraphiQL,
     landingPage: false,
     cors: corsFor(options.graphql.corsOrigins),
     // File uploads are not part of the API; a multipart body is a cross-site form's.

@@ -41,4 +41,16 @@ describe('probes', () => {
     });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('puts a request id on probes and 404s too', async () => {
+    for (const path of ['/health', '/ready', '/nowhere']) {
+      const given = await fetch(`${base}${path}`, { headers: { 'x-request-id': 'probe-5678efgh' } });
+      expect(given.headers.get('x-request-id'), path).toBe('probe-5678efgh');
+      const made = await fetch(`${base}${path}`);
+      expect(made.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    // A malformed id is replaced, not echoed.
+    const bad = await fetch(`${base}/health`, { headers: { 'x-request-id': 'a b' } });
+    expect(bad.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });
