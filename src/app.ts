@@ -9,6 +9,7 @@ import { closeDatabase, openDatabase, prisma } from './db.js';
 import { resolveDatabase, type ResolvedDatabase } from './db/resolve.js';
 import type { Config } from './env.js';
 import { createHealthHandler } from './http/health.js';
+import { createShutdownGate } from './http/shutdown.js';
 import { attachWebSocketServer } from './http/websocket.js';
 import { createYogaServer } from './http/yoga.js';
 import { createLogger, type Logger } from './logger.js';
@@ -90,9 +91,11 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         // Same subscriptions and Authorization header over SSE at /graphql/stream.
         plugins: [useServerSentEvents(verifyToken), useRealtime(realtime)],
       });
-      const health = createHealthHandler(pubsub);
+      const gate = createShutdownGate();
+      const health = createHealthHandler(pubsub, () => gate.draining);
       const server: Server = createServer(async (req, res) => {
         if (await health(req, res)) return;
+        if (gate.refuse(req, res)) return;
         // requestListener, not handleNodeRequestAndResponse: the latter never answers on Node 20
         // with the @whatwg-node versions yoga 5.24 pulls in.
         await yoga.requestListener(req, res);
@@ -113,15 +116,27 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         server.once('error', reject);
         server.listen(port, config.host, () => resolve());
       });
-      stops.push(async () => {
-        await socketServer.close();
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      });
-      // Stopped first: no new events while sockets drain.
       realtime.start();
-      stops.push(() => realtime!.stop());
-
+      const drainMs = config.realtime.shutdownDrainMs;
+      // Shutdown, in the order load balancers expect (README, "Stopping"): not ready and new
+      // requests refused (503) at once; running requests finish (at most SHUTDOWN_DRAIN_MS in all); event
+      // streams end; sockets get what is on its way, then 1001; the relay hands over; then the
+      // connections left are cut, and the database closes last (the entries pushed before this).
+      stops.push(async () => {
+        const deadline = Date.now() + drainMs;
+        const left = () => Math.max(0, deadline - Date.now());
+        gate.begin();
+        // Still listening while requests drain: probes and newcomers get a 503, not a refused connection.
+        server.closeIdleConnections();
+        if (!(await gate.settled(drainMs))) log.warn({ running: gate.running }, 'requests still running at the end of SHUTDOWN_DRAIN_MS: cut');
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        realtime!.endDetachedStreams();
+        await gate.streamsEnded(Math.min(1000, left()));
+        await socketServer.close(left());
+        await realtime!.stop();
+        server.closeAllConnections();
+        await closed;
+      });
       const actualPort = (server.address() as AddressInfo).port;
       const running: RunningApp = {
         url: `http://${config.host}:${actualPort}/graphql`,

@@ -312,11 +312,11 @@ export function attachWebSocketServer(options: WebSocketOptions) {
      * `drainMs`), then closes them with 1001 (going away): clients reconnect to another instance
      * and resubscribe with afterEventId.
      */
-    async close(): Promise<void> {
+    async close(drainMs = options.drainMs ?? 5000): Promise<void> {
       clearInterval(recheck);
       if (keepAlive) clearInterval(keepAlive);
       options.server.removeAllListeners('upgrade');
-      await drain(options.drainMs ?? 5000);
+      await drain(drainMs);
       const closed = [...wss.clients].map(
         (client) =>
           new Promise<void>((resolve) => {

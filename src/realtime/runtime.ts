@@ -98,6 +98,21 @@ export function createRealtime(options: RealtimeOptions) {
       ];
     },
 
+    /**
+     * Ends the streams that have no socket of their own (server-sent events) as a completed
+     * subscription: their responses end cleanly on shutdown (sockets are closed with 1001).
+     */
+    endDetachedStreams(): number {
+      let ended = 0;
+      for (const stream of [...streams]) {
+        if (stream instanceof ConnectedStream && stream.detached) {
+          void stream.return();
+          ended += 1;
+        }
+      }
+      return ended;
+    },
+
     async stop(): Promise<void> {
       await Promise.all(jobs.map((job) => job.stop()));
       jobs = [];
@@ -147,6 +162,10 @@ class ConnectedStream extends EventStream {
     private readonly owner: StreamOwner,
   ) {
     super(options);
+  }
+
+  get detached(): boolean {
+    return this.connection === undefined;
   }
 
   protected override isStalled(): boolean {
