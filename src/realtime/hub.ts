@@ -18,13 +18,21 @@ export class Hub {
   constructor(
     private readonly transport: Transport,
     private readonly positions: Positions = transportPositions(transport),
+    /** Told when the transport's connection is lost and back (the runtime logs it). */
+    private readonly watch: { suspended?(): void; resumed?(): void } = {},
   ) {
     transport.setHandlers({
       event: (event) => {
         for (const listener of this.byTopic.get(event.topic) ?? []) listener.event(event);
       },
-      suspend: () => this.everyListener((listener) => listener.suspend()),
-      resume: () => this.everyListener((listener) => listener.resume()),
+      suspend: () => {
+        this.watch.suspended?.();
+        this.everyListener((listener) => listener.suspend());
+      },
+      resume: () => {
+        this.watch.resumed?.();
+        this.everyListener((listener) => listener.resume());
+      },
     });
   }
 

@@ -31,7 +31,11 @@ export function createRealtime(options: RealtimeOptions) {
   const log = options.log.child({ component: 'realtime' });
   // With Redis the position lives in PostgreSQL (positions.ts), in-process in the transport.
   const positions = transport.mode === 'redis' ? databasePositions() : transportPositions(transport);
-  const hub = new Hub(transport, positions);
+  // Every instance says so when it loses Redis, leader of the relay or not.
+  const hub = new Hub(transport, positions, {
+    suspended: () => log.warn('lost the Redis connection: live events wait until it is back (then read from the outbox)'),
+    resumed: () => log.info('Redis connection back: subscriptions restored'),
+  });
   const relay = createRelay({ transport, positions, config, log, sessionUrl: options.sessionUrl });
   const audit = createAuditBatcher();
   // Each event executed once per staff member and operation for the length of its fan-out.
