@@ -54,7 +54,12 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
     try {
       const database = await resolveDatabase(config, log);
       stops.push(database.stop);
-      const prisma = openDatabase({ url: database.url, poolMax: database.poolMax, server: database.kind === 'postgresql' });
+      const prisma = openDatabase({
+        url: database.url,
+        poolMax: database.poolMax,
+        server: database.kind === 'postgresql',
+        connectionTimeoutMs: config.databasePoolTimeoutMs,
+      });
       stops.push(closeDatabase);
       // A newcomer's first `npm start` shows data at once.
       if (database.kind === 'embedded' && config.seedDemo && (await isDatabaseEmpty(prisma))) {

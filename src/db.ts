@@ -27,9 +27,11 @@ export interface DatabaseOptions {
    *   request was ~15% of the server's CPU. Plans stay custom per execution, as unprepared.
    */
   server?: boolean;
+  /** How long a query waits for a pooled connection on a server (pg waits forever by default). */
+  connectionTimeoutMs?: number;
 }
 
-export function openDatabase({ url, poolMax, server = false }: DatabaseOptions): PrismaClient {
+export function openDatabase({ url, poolMax, server = false, connectionTimeoutMs = 5000 }: DatabaseOptions): PrismaClient {
   if (opened) {
     if (opened.url !== url) throw new Error('This process already uses another database');
     opened.refs += 1;
@@ -38,7 +40,7 @@ export function openDatabase({ url, poolMax, server = false }: DatabaseOptions):
   const client = new PrismaClient({
     adapter: server
       ? new PrismaPg(
-          { connectionString: url, max: poolMax, options: '-c jit=off -c plan_cache_mode=force_custom_plan' },
+          { connectionString: url, max: poolMax, connectionTimeoutMillis: connectionTimeoutMs, options: '-c jit=off -c plan_cache_mode=force_custom_plan' },
           { statementNameGenerator: statementNames() },
         )
       : new PrismaPg({ connectionString: url, max: poolMax }),
