@@ -1,5 +1,5 @@
 // The outbox relay: publishes committed DomainEvents to the transport in id order, each batch
-// with the position it reaches, and picks up where publishing stopped after a Redis outage, a
+// announced first with the position it reaches (positions.ts), and picks up where publishing stopped after a Redis outage, a
 // crash or a failover, so live subscribers miss nothing. Holes in the id sequence are judged
 // by gaps.ts; the join with subscribers' backlogs is in stream.ts.
 //

@@ -266,7 +266,7 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
         this.notify();
         return;
       }
-      // No relay has recorded a position on this transport yet (e.g. Redis just restarted).
+      // No relay has recorded a position yet (none ran on this database since it was made or reset).
       await new Promise((resolve) => setTimeout(resolve, pause));
       pause = Math.min(pause * 2, 500);
     }
