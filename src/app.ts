@@ -3,6 +3,7 @@
 // with the real-time layer (outbox relay, escalation and retention sweeps, src/realtime/).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { listenForStaffChanges } from './auth/staff-changes.js';
 import { createTokenVerifier } from './auth/tokens.js';
 import { closeDatabase, openDatabase, prisma } from './db.js';
@@ -34,6 +35,11 @@ export interface App {
   readonly realtime: RealtimeRuntime | undefined;
   /** Open websockets once started. */
   readonly socketCount: number;
+}
+
+/** A websocket handshake during shutdown: 503, nothing done (the client connects elsewhere). */
+function refuseUpgrade(_req: unknown, socket: Duplex): void {
+  socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n');
 }
 
 export function buildApp(config: Config, options: { log?: Logger } = {}): App {
@@ -131,14 +137,19 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         const deadline = Date.now() + drainMs;
         const left = () => Math.max(0, deadline - Date.now());
         gate.begin();
-        // Still listening while requests drain: probes and newcomers get a 503, not a refused connection.
-        server.closeIdleConnections();
+        // New websockets are refused like new requests; the open ones drain below.
+        server.removeAllListeners('upgrade');
+        server.on('upgrade', refuseUpgrade);
+        // Still listening while requests drain: probes and newcomers get a 503 with Connection:
+        // close, not a refused or reset connection (idle keep-alive connections too: closing them
+        // now would race with a client reusing one).
         if (!(await gate.settled(drainMs))) log.warn({ running: gate.running }, 'requests still running at the end of SHUTDOWN_DRAIN_MS: cut');
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         realtime!.endDetachedStreams();
         await gate.streamsEnded(Math.min(1000, left()));
         await socketServer.close(left());
         await realtime!.stop();
+        // Only now: by then clients still sending have had their 503 with Connection: close.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;
       });

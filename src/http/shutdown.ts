@@ -51,8 +51,14 @@ export function createShutdownGate() {
     /** True when the request was refused (the server is shutting down); otherwise tracks it. */
     refuse(req: IncomingMessage, res: ServerResponse): boolean {
       if (draining) {
-        res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', connection: 'close', 'retry-after': '1' });
-        res.end(JSON.stringify({ errors: [{ message: 'The server is shutting down: retry the request', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }));
+        // Answered once the request body is read: closing with unread bytes would reset the
+        // connection, and the client would see a network error instead of the 503.
+        const answer = () => {
+          res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', connection: 'close', 'retry-after': '1' });
+          res.end(JSON.stringify({ errors: [{ message: 'The server is shutting down: retry the request', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }));
+        };
+        if (req.complete) answer();
+        else req.once('end', answer).resume();
         return true;
       }
       (isEventStream(req) ? streams : running).add(res);

