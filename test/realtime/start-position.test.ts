@@ -7,6 +7,9 @@
 // Uses a private redis-server: never the shared one on 6379.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../../src/db.js';
+import { applyMigrations } from '../../src/db/migrations.js';
+import { adminQuery } from '../../src/db/schema-engine.js';
+import { testServerUrl } from '../support/database.js';
 import { expectData } from '../support/app.js';
 import { createCase, createClient, createOrganization, createStaff, globalId } from '../support/factories.js';
 import { collect, startCluster, startPrivateRedis, waitFor, type Cluster, type Instance, type PrivateRedis } from '../support/realtime.js';
@@ -107,5 +110,32 @@ describe('an outbox reset under running instances', () => {
       expect(collected.errors).toEqual([]);
       collected.stop();
     }
+  });
+});
+
+describe('a database dropped and made again under the same name', () => {
+  it('is a new outbox to the running instances: feeds work once it is migrated', async () => {
+    const before = await caseWorld();
+    for (const status of CYCLE.slice(0, 3)) await before.move(a, status);
+    const name = new URL(cluster.databaseUrl).pathname.slice(1);
+    await adminQuery(testServerUrl(), `DROP DATABASE "${name}" WITH (FORCE)`);
+    await adminQuery(testServerUrl(), `CREATE DATABASE "${name}"`);
+    await applyMigrations({ databaseUrl: cluster.databaseUrl });
+
+    // The pools, the relay's session and the staff listener reconnect by themselves.
+    const after = await waitFor(async () => caseWorld(), { what: 'the database back' });
+    const onB = collect(b.ws(after.token), UPDATES, { id: globalId('Case', after.kase.id) });
+    await waitFor(() => b.liveOn(after.topic) >= 1, { what: 'a live subscription on B' });
+    await waitFor(async () => {
+      await after.move(a, CYCLE[0]!);
+      return true;
+    }, { what: 'a mutation through A' });
+    await after.move(a, CYCLE[1]!);
+    const ids = await outboxIds(after.topic);
+    expect(ids[0]).toBe('1'); // a new outbox
+    const events = await onB.waitForEvents(2, 15_000);
+    expect(events.map((e) => e.caseUpdates.eventId)).toEqual(ids);
+    expect(onB.errors).toEqual([]);
+    onB.stop();
   });
 });
