@@ -147,6 +147,8 @@ describe('the connection pool exhausted', () => {
         const slow = [ask(READ)];
         // The connection taken: requests now queue for it.
         await waitFor(async () => {
+          // pg_stat_activity is read once per transaction unless the snapshot is cleared.
+          await tx.$queryRawUnsafe(`SELECT pg_stat_clear_snapshot()::text`);
           const [row] = await tx.$queryRawUnsafe<{ n: number }[]>(
             `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
           );

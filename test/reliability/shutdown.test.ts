@@ -11,6 +11,7 @@ import { signStaffToken } from '../../src/auth/tokens.js';
 import { closeDatabase, openDatabase, prisma } from '../../src/db.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createOrganization, createStaff } from '../support/factories.js';
+import { waitFor } from '../support/realtime.js';
 import { logLines, startServer, type ServerProcess } from './server-process.js';
 
 const SECRET = 'shutdown-test-secret-of-at-least-32-characters';
@@ -171,5 +172,60 @@ describe('SIGTERM under load', () => {
       `shutdown: /ready 503 after ${readyAfterMs} ms, exit 0 after ${exitedAfterMs} ms; ${ok.length} writes answered, ` +
         `${failed.filter((o) => o.kind === "refused").length} refused, ${failed.filter((o) => o.kind === "network").length} network errors (none committed) ${JSON.stringify(failed.filter((o) => o.kind === "network"))}`,
     );
+  }, 60_000);
+});
+
+describe('SIGTERM while a websocket write waits on the database', () => {
+  // The HTTP drain ends at once (nothing running over HTTP); the socket's drain waits for the
+  // mutation: without it the socket would close with 1001 before the committed write's result.
+  it('sends the write its result, then closes with 1001 and exits 0', async () => {
+    const org = await createOrganization();
+    const wsStaff = await createStaff(org.id);
+    const held = await startServer({ DATABASE_URL: db.url, DATABASE_POOL_MAX: '4', JWT_SECRET: SECRET, SHUTDOWN_DRAIN_MS: '15000', REDIS_URL: '' });
+    try {
+      const closes: number[] = [];
+      const ws = createClient({
+        url: `ws://127.0.0.1:${held.port}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        onNonLazyError: () => {},
+        connectionParams: { authorization: `Bearer ${await signStaffToken(wsStaff.id, SECRET)}` },
+        on: { closed: (event) => closes.push((event as { code: number }).code) },
+      });
+      await new Promise<void>((resolve) => ws.on('connected', () => resolve()));
+
+      let result!: Promise<unknown>;
+      await prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`LOCK TABLE "Task" IN ACCESS EXCLUSIVE MODE`);
+        result = new Promise<unknown>((resolve, reject) => {
+          let value: unknown;
+          ws.subscribe({ query: CREATE, variables: { input: { title: 'held-ws' } } }, { next: (next) => (value = next), error: reject, complete: () => resolve(value) });
+        });
+        await waitFor(async () => {
+          // pg_stat_activity is read once per transaction unless the snapshot is cleared.
+          await tx.$queryRawUnsafe(`SELECT pg_stat_clear_snapshot()::text`);
+          const [row] = await tx.$queryRawUnsafe<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+          );
+          return row!.n >= 1;
+        }, { what: 'the write waiting on the lock' });
+        held.signal('SIGTERM');
+        let ready = 200;
+        while (ready === 200) ready = (await fetch(`${held.url}/ready`)).status;
+        expect(ready).toBe(503);
+        // Draining, not closed: the lock goes with this transaction.
+        await waitFor(() => held.output().includes('SIGTERM received'), { what: 'the drain under way' });
+        expect(closes).toEqual([]);
+      }, { timeout: 30_000 });
+
+      expect(((await result) as any).data.createTask.__typename).toBe('Task');
+      expect(await held.exited).toBe(0);
+      expect(closes).toEqual([1001]);
+      expect(await prisma.task.count({ where: { title: 'held-ws' } })).toBe(1);
+      await ws.dispose();
+    } finally {
+      await held.stop(1000);
+    }
   }, 60_000);
 });
