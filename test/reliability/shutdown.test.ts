@@ -229,3 +229,38 @@ describe('SIGTERM while a websocket write waits on the database', () => {
     }
   }, 60_000);
 });
+
+describe('a second signal', () => {
+  it('exits at once, without waiting for the drain', async () => {
+    const org = await createOrganization();
+    const staff = await createStaff(org.id);
+    const held = await startServer({ DATABASE_URL: db.url, DATABASE_POOL_MAX: '4', JWT_SECRET: SECRET, SHUTDOWN_DRAIN_MS: '60000', REDIS_URL: '' });
+    try {
+      await prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`LOCK TABLE "Task" IN ACCESS EXCLUSIVE MODE`);
+        const write = fetch(`${held.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${await signStaffToken(staff.id, SECRET)}` },
+          body: JSON.stringify({ query: CREATE, variables: { input: { title: 'never-answered' } } }),
+        }).catch(() => 'network error');
+        await waitFor(async () => {
+          await tx.$queryRawUnsafe(`SELECT pg_stat_clear_snapshot()::text`);
+          const [row] = await tx.$queryRawUnsafe<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+          );
+          return row!.n >= 1;
+        }, { what: 'the write waiting on the lock' });
+        held.signal('SIGTERM');
+        await waitFor(() => held.output().includes('SIGTERM received'), { what: 'the drain under way' });
+        const signalled = Date.now();
+        held.signal('SIGTERM');
+        // The drain would wait up to 60 s for the write; the lock is still held here.
+        expect(await held.exited).toBe(1);
+        expect(Date.now() - signalled).toBeLessThan(5000);
+        expect(await write).toBe('network error');
+      }, { timeout: 30_000 });
+    } finally {
+      await held.stop(1000);
+    }
+  }, 60_000);
+});
