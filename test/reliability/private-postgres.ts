@@ -1,7 +1,7 @@
 // A PostgreSQL server of one test only (never the shared one on 5432): initdb in a temporary
 // directory, pg_ctl on a free port, migrated like `npm run db:migrate`. The test may stop and
 // start it. As root, the server runs as the `postgres` user (initdb refuses root).
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,17 @@ export async function startPrivatePostgres(database = 'casegraph'): Promise<Priv
     },
   };
   await server.start();
+  // Last resort, should the test process end without destroy(): no server left behind.
+  process.once('exit', () => {
+    try {
+      const command = [`${BIN}/pg_ctl`, '-D', data, '-m', 'immediate', 'stop'];
+      if (process.getuid?.() === 0) execFileSync('runuser', ['-u', 'postgres', '--', ...command], { stdio: 'ignore' });
+      else execFileSync(command[0]!, command.slice(1), { stdio: 'ignore' });
+    } catch {
+      // stopped already
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
   await adminQuery(`postgresql://postgres@127.0.0.1:${port}/postgres`, `CREATE DATABASE "${database}"`);
   await applyMigrations({ databaseUrl: server.url });
   return server;
