@@ -54,6 +54,15 @@ function rssMiB(pid: number): number | null {
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => {});
   const writers = options.writers ?? 4;
@@ -75,7 +84,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
     const tokens = new Map<string, string>();
     for (const member of staff) tokens.set(member.id, await signStaffToken(member.id, SECRET));
-    const env = { DATABASE_URL: db.url, DATABASE_POOL_MAX: '4', JWT_SECRET: SECRET, REDIS_URL: redis.url, LOG_LEVEL: 'warn', SHUTDOWN_DRAIN_MS: '3000' };
+    const env = {
+      DATABASE_URL: db.url,
+      DATABASE_POOL_MAX: '4',
+      JWT_SECRET: SECRET,
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_DRAIN_MS: '3000',
+      // The heap cap `npm start` runs with: memory that keeps growing ends in a crash, not in RSS.
+      NODE_OPTIONS: `--max-old-space-size=${process.env.CASEGRAPH_HEAP_MB ?? 384}`,
+    };
     servers.A = await startServer(env);
     servers.B = await startServer(env);
     const alive = () => (['A', 'B'] as const).map((name) => servers[name]).filter((s): s is ServerProcess => s !== undefined);
@@ -242,6 +260,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const progress = setInterval(() => log(`${Math.round((deadline - Date.now()) / 1000)} s left: ${requests} requests, ${Object.values(errorKinds).reduce((a, b) => a + b, 0)} errors`), 30_000);
     await Promise.all([...loops, faults]);
     clearInterval(progress);
+    // An instance that died (out of memory, a crash) would otherwise only show as refusals.
+    const crashed = (['A', 'B'] as const).filter((name) => servers[name] && !isAlive(servers[name]!.pid));
+    for (const name of crashed) errorKinds[`instance ${name} died: ${servers[name]!.output().slice(-300)}`] = 1;
 
     // ---------------------------------------------------------------- checks
     const committed = new Set((await prisma.task.findMany({ where: { title: { startsWith: 'soak-' } }, select: { title: true } })).map((t) => t.title));
