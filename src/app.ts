@@ -3,6 +3,7 @@
 // with the real-time layer (outbox relay, escalation and retention sweeps, src/realtime/).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { listenForStaffChanges } from './auth/staff-changes.js';
 import { createTokenVerifier } from './auth/tokens.js';
 import { closeDatabase, openDatabase, prisma } from './db.js';
@@ -13,6 +14,7 @@ import { assignRequestId, createHealthHandler } from './http/health.js';
 import { clientIpOf, withClientIp } from './http/rate-limits/client-ip.js';
 import { createRateLimits } from './http/rate-limits/limits.js';
 import { countAuthFailures, useRateLimits } from './http/rate-limits/plugin.js';
+import { createShutdownGate } from './http/shutdown.js';
 import { attachWebSocketServer } from './http/websocket.js';
 import { createYogaServer } from './http/yoga.js';
 import { createLogger, type Logger } from './logger.js';
@@ -42,6 +44,11 @@ export interface App {
   readonly socketCount: number;
 }
 
+/** A websocket handshake during shutdown: 503, nothing done (the client connects elsewhere). */
+function refuseUpgrade(_req: unknown, socket: Duplex): void {
+  socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n');
+}
+
 export function buildApp(config: Config, options: { log?: Logger } = {}): App {
   const log = options.log ?? createLogger(config.logLevel, config.logFormat);
   const stops: Array<() => Promise<void>> = [];
@@ -67,6 +74,7 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         poolMax: database.poolMax,
         server: database.kind === 'postgresql',
         statementTimeoutMs: config.databaseStatementTimeoutMs,
+        connectionTimeoutMs: config.databasePoolTimeoutMs,
       });
       stops.push(closeDatabase);
       configureStatistics({ minCell: config.statisticsMinCell });
@@ -111,12 +119,14 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         // Rate limits first: their refusals come before server-sent events open.
         plugins: [useRateLimits(rateLimits, verifyToken), useServerSentEvents(verifyToken), useRealtime(realtime), useStatisticsExport(verifyToken, log)],
       });
-      const health = createHealthHandler(pubsub);
+      const gate = createShutdownGate();
+      const health = createHealthHandler(pubsub, () => gate.draining);
       const graphiql = config.env === 'development';
       if (graphiql) checkGraphiQLAssets();
       const server: Server = createServer(async (req, res) => {
         assignRequestId(req, res);
         if (await health(req, res)) return;
+        if (gate.refuse(req, res)) return;
         if (graphiql && serveGraphiQLAsset(req, res)) return;
         // requestListener, not handleNodeRequestAndResponse: the latter never answers on Node 20
         // with the @whatwg-node versions yoga 5.24 pulls in.
@@ -145,15 +155,32 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         server.once('error', reject);
         server.listen(port, config.host, () => resolve());
       });
-      stops.push(async () => {
-        await socketServer.close();
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      });
-      // Stopped first: no new events while sockets drain.
       realtime.start();
-      stops.push(() => realtime!.stop());
-
+      const drainMs = config.realtime.shutdownDrainMs;
+      // Shutdown, in the order load balancers expect (README, "Stopping"): not ready and new
+      // requests refused (503) at once; running requests finish (at most SHUTDOWN_DRAIN_MS in all); event
+      // streams end; sockets get what is on its way, then 1001; the relay hands over; then the
+      // connections left are cut, and the database closes last (the entries pushed before this).
+      stops.push(async () => {
+        const deadline = Date.now() + drainMs;
+        const left = () => Math.max(0, deadline - Date.now());
+        gate.begin();
+        // New websockets are refused like new requests; the open ones drain below.
+        server.removeAllListeners('upgrade');
+        server.on('upgrade', refuseUpgrade);
+        // Still listening while requests drain: probes and newcomers get a 503 with Connection:
+        // close, not a refused or reset connection (idle keep-alive connections too: closing them
+        // now would race with a client reusing one).
+        if (!(await gate.settled(drainMs))) log.warn({ running: gate.running }, 'requests still running at the end of SHUTDOWN_DRAIN_MS: cut');
+        realtime!.endDetachedStreams();
+        await gate.streamsEnded(Math.min(1000, left()));
+        await socketServer.close(left());
+        await realtime!.stop();
+        // Only now: by then clients still sending have had their 503 with Connection: close.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+      });
       const actualPort = (server.address() as AddressInfo).port;
       const running: RunningApp = {
         url: `http://${config.host}:${actualPort}/graphql`,

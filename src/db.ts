@@ -29,9 +29,11 @@ export interface DatabaseOptions {
   server?: boolean;
   /** PostgreSQL's statement_timeout on a server's sessions (0: none): no request holds a connection for minutes. */
   statementTimeoutMs?: number;
+  /** How long a query waits for a pooled connection on a server (pg waits forever by default). */
+  connectionTimeoutMs?: number;
 }
 
-export function openDatabase({ url, poolMax, server = false, statementTimeoutMs = 0 }: DatabaseOptions): PrismaClient {
+export function openDatabase({ url, poolMax, server = false, statementTimeoutMs = 0, connectionTimeoutMs = 5000 }: DatabaseOptions): PrismaClient {
   if (opened) {
     if (opened.url !== url) throw new Error('This process already uses another database');
     opened.refs += 1;
@@ -40,7 +42,12 @@ export function openDatabase({ url, poolMax, server = false, statementTimeoutMs 
   const client = new PrismaClient({
     adapter: server
       ? new PrismaPg(
-          { connectionString: url, max: poolMax, options: `-c jit=off -c plan_cache_mode=force_custom_plan -c statement_timeout=${statementTimeoutMs}` },
+          {
+            connectionString: url,
+            max: poolMax,
+            connectionTimeoutMillis: connectionTimeoutMs,
+            options: `-c jit=off -c plan_cache_mode=force_custom_plan -c statement_timeout=${statementTimeoutMs}`,
+          },
           { statementNameGenerator: statementNames() },
         )
       : new PrismaPg({ connectionString: url, max: poolMax }),

@@ -44,6 +44,8 @@ const EnvSchema = z
       .default(4000),
     DATABASE_URL: optionalUrl(['postgresql', 'postgres']),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    /** How long a request waits for a pooled connection before SERVICE_UNAVAILABLE. */
+    DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
     REDIS_URL: optionalUrl(['redis', 'rediss']),
     /** Where the embedded database lives when DATABASE_URL is unset. */
     DATA_DIR: z.string().min(1).default('.data'),
@@ -145,6 +147,7 @@ export interface Config {
   port: number;
   databaseUrl: string | undefined;
   databasePoolMax: number;
+  databasePoolTimeoutMs: number;
   redisUrl: string | undefined;
   dataDir: string;
   jwt: {
@@ -249,6 +252,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,
+    databasePoolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS,
     redisUrl: env.REDIS_URL,
     dataDir: env.DATA_DIR,
     jwt: {

@@ -39,9 +39,21 @@ try {
   process.exit(1);
 }
 
+// The first signal drains (src/app.ts, README "Stopping"); a second one exits at once.
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (stopping) {
+      app.log.warn(`${signal} received again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
     app.log.info(`${signal} received, shutting down`);
+    // The drain is bounded by SHUTDOWN_DRAIN_MS; closing sessions and the pool by a little more.
+    setTimeout(() => {
+      app.log.error('shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, config.realtime.shutdownDrainMs + 15_000).unref();
     void app.stop().then(() => process.exit(0));
   });
 }

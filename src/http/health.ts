@@ -38,8 +38,11 @@ async function pubsubAnswers(handle: PubSubHandle): Promise<boolean> {
   }
 }
 
-/** Handles /health and /ready; returns false for any other path. */
-export function createHealthHandler(pubsub: PubSubHandle) {
+/**
+ * Handles /health and /ready; returns false for any other path. While the server shuts down
+ * (`draining`), /ready answers 503 at once, so that load balancers stop sending requests.
+ */
+export function createHealthHandler(pubsub: PubSubHandle, draining: () => boolean = () => false) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = (req.url ?? '').split('?')[0];
     if (path === '/health') {
@@ -47,6 +50,10 @@ export function createHealthHandler(pubsub: PubSubHandle) {
       return true;
     }
     if (path === '/ready') {
+      if (draining()) {
+        json(res, 503, { status: 'draining', checks: {}, pubsub: pubsub.mode });
+        return true;
+      }
       const [database, pubsubOk] = await Promise.all([databaseAnswers(), pubsubAnswers(pubsub)]);
       const ready = database && pubsubOk;
       json(res, ready ? 200 : 503, {

@@ -127,6 +127,8 @@ export function attachWebSocketServer(options: WebSocketOptions) {
       // The credentials are not needed any more: not kept for the socket's life.
       delete (ctx as { connectionParams?: unknown }).connectionParams;
       session.viewer = viewer;
+      session.operations = ctx.subscriptions as Record<string, unknown>;
+      session.operations = ctx.subscriptions as Record<string, unknown>;
       session.requestId = requestIdOf(undefined);
       if (viewer.expiresAt) {
         const ms = Math.max(0, viewer.expiresAt * 1000 - Date.now());
@@ -290,11 +292,11 @@ export function attachWebSocketServer(options: WebSocketOptions) {
      * `drainMs`), then closes them with 1001 (going away): clients reconnect to another instance
      * and resubscribe with afterEventId.
      */
-    async close(): Promise<void> {
+    async close(drainMs = options.drainMs ?? 5000): Promise<void> {
       clearInterval(recheck);
       if (keepAlive) clearInterval(keepAlive);
       options.server.removeAllListeners('upgrade');
-      await drain(options.drainMs ?? 5000);
+      await drain(drainMs);
       const closed = [...wss.clients].map(
         (client) =>
           new Promise<void>((resolve) => {

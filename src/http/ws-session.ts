@@ -26,6 +26,8 @@ export class Session implements RealtimeConnection {
   /** graphql-ws's handler of the socket's messages, and of its end. */
   handle: ((data: string) => Promise<void>) | undefined;
   closed: ((code?: number, reason?: string) => Promise<void>) | undefined;
+  /** graphql-ws's operations of the socket: null while one is being set up or executed (drain). */
+  operations: Record<string, unknown> | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -74,6 +76,8 @@ export class Session implements RealtimeConnection {
     const socket = this.socket;
     if (socket.readyState !== socket.OPEN) return false;
     if (socket.bufferedAmount > 0) return true;
+    // A query or mutation still running: its result is sent before the socket closes.
+    for (const id in this.operations) if (this.operations[id] === null) return true;
     for (const stream of this.streams ?? []) if (stream.undelivered > 0) return true;
     return false;
   }

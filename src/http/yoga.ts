@@ -9,6 +9,7 @@ import type { GraphQLConfig } from '../env.js';
 import { useErrorCodes, withCode } from './error-codes.js';
 import { useQueryLimits } from './limits.js';
 import { corsFor, useLockdown } from './lockdown.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AuditBuffer, useReadAudit } from '../audit/read-audit.js';
 import { loggableOperationName, useAccessLog } from './access-log.js';
 import { usePersistedOperationsManifest, type PersistedOperationsConfig } from './persisted-operations.js';
@@ -38,6 +39,10 @@ function exposeExpectedErrors(error: unknown, message: string): Error {
   // answer whether the record is missing or forbidden.
   if (isRecordNotFound(original)) {
     return new GraphQLError('Not found, or not yours to see', { ...at, extensions: { code: 'NOT_FOUND' } });
+  }
+  // The database is down, restarting or its pool exhausted: typed and retryable, not masked.
+  if (isDatabaseUnavailable(original)) {
+    return new GraphQLError('The database is unavailable: retry shortly', { ...at, extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
   }
   if (isStatementTimeout(original)) {
     return new GraphQLError('The database took too long to answer: ask for less (a smaller page, fewer fields)', {
@@ -117,7 +122,7 @@ export function createYogaServer(options: {
       error: (...args) => {
         const error = args.find((arg): arg is Error => arg instanceof Error);
         if (!error) return log.error(args.join(' '));
-        if (error instanceof GraphQLError || error instanceof AppError || loggedErrors.has(error)) return;
+        if (error instanceof GraphQLError || error instanceof AppError || loggedErrors.has(error) || isDatabaseUnavailable(error)) return;
         log.error({ errorName: error.name, code: (error as { code?: unknown }).code }, 'yoga: unexpected error in request');
       },
     },
@@ -162,7 +167,9 @@ export function createYogaServer(options: {
         for (const error of errors) {
           const original = error instanceof GraphQLError ? error.originalError : error;
           // Expected failures (GraphQLErrors we raised, typed results) are not incidents.
-          if (original && !(original instanceof GraphQLError) && !(original instanceof AppError) && !isRecordNotFound(original)) {
+          if (original && isDatabaseUnavailable(original)) {
+            (ctx.log ?? log).warn({ requestId: ctx.requestId, code: (original as { code?: unknown }).code }, 'database unavailable');
+          } else if (original && !(original instanceof GraphQLError) && !(original instanceof AppError) && !isRecordNotFound(original)) {
             (ctx.log ?? log).error({ err: original, requestId: ctx.requestId }, 'unexpected error in request');
           }
         }

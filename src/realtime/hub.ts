@@ -2,6 +2,7 @@
 // (5,000 wall boards on one organization's crisis feed cost one Redis SUBSCRIBE), and each
 // event handed to the streams of its topic.
 import type { OutboxEvent } from './event.js';
+import { transportPositions, type Positions } from './positions.js';
 import type { Transport } from './transport.js';
 
 export interface HubListener {
@@ -14,13 +15,24 @@ export class Hub {
   private readonly byTopic = new Map<string, Set<HubListener>>();
   private readonly subscribed = new Map<string, Promise<void>>();
 
-  constructor(private readonly transport: Transport) {
+  constructor(
+    private readonly transport: Transport,
+    private readonly positions: Positions = transportPositions(transport),
+    /** Told when the transport's connection is lost and back (the runtime logs it). */
+    private readonly watch: { suspended?(): void; resumed?(): void } = {},
+  ) {
     transport.setHandlers({
       event: (event) => {
         for (const listener of this.byTopic.get(event.topic) ?? []) listener.event(event);
       },
-      suspend: () => this.everyListener((listener) => listener.suspend()),
-      resume: () => this.everyListener((listener) => listener.resume()),
+      suspend: () => {
+        this.watch.suspended?.();
+        this.everyListener((listener) => listener.suspend());
+      },
+      resume: () => {
+        this.watch.resumed?.();
+        this.everyListener((listener) => listener.resume());
+      },
     });
   }
 
@@ -50,8 +62,14 @@ export class Hub {
     }
   }
 
+  /** The join position (positions.ts): events above it are published after this read. */
   position(): Promise<bigint | null> {
-    return this.transport.position();
+    return this.positions.read();
+  }
+
+  /** Where a new stream without afterEventId starts (positions.ts). */
+  start(): Promise<bigint | null> {
+    return this.positions.start();
   }
 
   listenerCount(topic?: string): number {

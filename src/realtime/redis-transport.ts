@@ -3,23 +3,18 @@
 // persistence: so the transport reports connection loss (suspend) and the re-established
 // subscriptions (resume), and streams fill what they missed from the outbox (stream.ts).
 //
-// The relay's publishes and its published position go in ONE Lua script, so another connection
-// reading the position sees either the whole batch or none of it: the join in stream.ts relies
-// on that.
+// A batch's publishes go in ONE Lua script (in order, without other commands in between). The
+// relay's position is not kept here but in PostgreSQL (positions.ts): a restarted Redis forgot
+// it, and a key named after the database outlived a reset database.
 import { Redis, type RedisOptions } from 'ioredis';
 import { decode, encode, type OutboxEvent } from './event.js';
 import type { Transport, TransportHandlers } from './transport.js';
 
 const PUBLISH_SCRIPT = `
-for i = 2, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end
-local current = redis.call('GET', KEYS[1])
-local new = ARGV[1]
-if (not current) or #current < #new or (#current == #new and current < new) then
-  redis.call('SET', KEYS[1], new)
-end
+for i = 1, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end
 return 1`;
 
-type ScriptedRedis = Redis & { publishBatch(key: string, ...args: string[]): Promise<number> };
+type ScriptedRedis = Redis & { publishBatch(...args: string[]): Promise<number> };
 
 export interface RedisTransportOptions {
   url: string;
@@ -37,9 +32,8 @@ export function createRedisTransport(options: RedisTransportOptions): Transport 
   const publisher = new Redis(url, { ...base, enableOfflineQueue: false }) as ScriptedRedis;
   // Resubscribing is done here (resume), where it can be awaited before streams read the outbox.
   const subscriber = new Redis(url, { ...base, autoResubscribe: false });
-  publisher.defineCommand('publishBatch', { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
+  publisher.defineCommand('publishBatch', { numberOfKeys: 0, lua: PUBLISH_SCRIPT });
 
-  const positionKey = `${namespace}relay:position`;
   const channel = (topic: string) => `${namespace}${topic}`;
   const topics = new Set<string>();
   let handlers: TransportHandlers | undefined;
@@ -79,18 +73,17 @@ export function createRedisTransport(options: RedisTransportOptions): Transport 
 
   return {
     mode: 'redis',
-    async publish(events, through) {
+    async publish(events) {
       // Without an offline queue a command sent while (re)connecting fails at once: give the
       // connection a moment first, so a start-up race is not reported as an outage.
       if (publisher.status !== 'ready') await readyWithin(publisher, 1000);
-      const args: string[] = [through.toString()];
+      if (events.length === 0) return; // a position only: kept in PostgreSQL
+      const args: string[] = [];
       for (const event of events) args.push(channel(event.topic), encode(event));
-      await publisher.publishBatch(positionKey, ...args);
+      await publisher.publishBatch(...args);
     },
-    async position() {
-      const value = await commands.get(positionKey);
-      return value === null ? null : BigInt(value);
-    },
+    // Kept in PostgreSQL (positions.ts).
+    position: async () => null,
     async subscribe(topic) {
       topics.add(topic);
       await subscriber.subscribe(channel(topic));

@@ -1,5 +1,5 @@
 // The outbox relay: publishes committed DomainEvents to the transport in id order, each batch
-// with the position it reaches, and picks up where publishing stopped after a Redis outage, a
+// announced first with the position it reaches (positions.ts), and picks up where publishing stopped after a Redis outage, a
 // crash or a failover, so live subscribers miss nothing. Holes in the id sequence are judged
 // by gaps.ts; the join with subscribers' backlogs is in stream.ts.
 //
@@ -14,6 +14,7 @@ import type { OutboxEvent } from './event.js';
 import { GapTracker } from './gaps.js';
 import { holdSessions, type Session } from './leader.js';
 import { lookbackStart, prismaSql, readAfter } from './outbox.js';
+import { OutboxResetError, type Positions } from './positions.js';
 import type { Transport } from './transport.js';
 import { registerWakeTarget } from './wake.js';
 
@@ -23,6 +24,8 @@ const GAP_POLL_MS = 25;
 
 export interface RelayOptions {
   transport: Transport;
+  /** Where the position is kept (positions.ts). */
+  positions: Positions;
   config: RealtimeConfig;
   log: Logger;
   /** A URL for the relay's own session; null: share Prisma's pool (embedded database). */
@@ -39,7 +42,7 @@ export interface RelayStats {
 }
 
 export function createRelay(options: RelayOptions) {
-  const { transport, config, log } = options;
+  const { transport, positions, config, log } = options;
   const exclusive = transport.mode === 'redis';
   let running = false;
   let leading = false;
@@ -105,9 +108,13 @@ export function createRelay(options: RelayOptions) {
     });
     leading = true;
     try {
-      const known = await transport.position().catch(() => null);
-      position = known ?? (await lookbackStart(session.sql, config.relayGapTimeoutMs));
-      log.info({ position: position.toString(), resumed: known !== null, exclusive }, 'outbox relay started');
+      let resumed = true;
+      position = await positions.resume(session.sql, () => {
+        resumed = false;
+        return lookbackStart(session.sql, config.relayGapTimeoutMs);
+      });
+      log.info({ position: position.toString(), resumed, exclusive }, 'outbox relay started');
+      await positions.announce(session.sql, position, position);
       await publish([], position, state);
       let lastWrite = Date.now();
       const holes = new GapTracker({ graceMs: config.relayGapGraceMs, timeoutMs: config.relayGapTimeoutMs });
@@ -122,11 +129,15 @@ export function createRelay(options: RelayOptions) {
           else log.debug(detail, 'outbox ids rolled back');
         }
         if (settled.cursor > position) {
+          // Announced before it is published (positions.ts).
+          await positions.announce(session.sql, settled.cursor, position);
           await publish(events.slice(0, settled.publishable), settled.cursor, state);
           position = settled.cursor;
           lastWrite = Date.now();
         } else if (Date.now() - lastWrite >= config.relayPollMs) {
-          // Rewrites the position: after a Redis restart, joining streams wait for it.
+          // Rewrites the position (in-process: after a restart, joining streams wait for it), and
+          // finds out that the outbox was reset while nothing was written.
+          await positions.announce(session.sql, position, position);
           await publish([], position, state);
           lastWrite = Date.now();
         }
@@ -134,6 +145,14 @@ export function createRelay(options: RelayOptions) {
         await pause(settled.waiting ? Math.min(GAP_POLL_MS, config.relayPollMs) : config.relayPollMs);
       }
     } catch (error) {
+      if (error instanceof OutboxResetError) {
+        // Not an outage: start again at once, from the new outbox.
+        log.info({ position: position?.toString() }, error.message);
+        position = null;
+        leading = false;
+        if (running && state.alive) return relay(session);
+        return;
+      }
       if (running && state.alive) throw error;
     } finally {
       leading = false;

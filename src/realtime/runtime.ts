@@ -10,6 +10,7 @@ import { Hub } from './hub.js';
 import { createMemo } from './memo.js';
 import { announceOverdue } from './overdue.js';
 import { every } from './periodic.js';
+import { databasePositions, transportPositions } from './positions.js';
 import { createRelay } from './relay.js';
 import { pruneOutbox } from './retention.js';
 import { createSharedSubscriptions } from './shared.js';
@@ -28,8 +29,14 @@ export interface RealtimeOptions {
 export function createRealtime(options: RealtimeOptions) {
   const { config, transport } = options;
   const log = options.log.child({ component: 'realtime' });
-  const hub = new Hub(transport);
-  const relay = createRelay({ transport, config, log, sessionUrl: options.sessionUrl });
+  // With Redis the position lives in PostgreSQL (positions.ts), in-process in the transport.
+  const positions = transport.mode === 'redis' ? databasePositions() : transportPositions(transport);
+  // Every instance says so when it loses Redis, leader of the relay or not.
+  const hub = new Hub(transport, positions, {
+    suspended: () => log.warn('lost the Redis connection: live events wait until it is back (then read from the outbox)'),
+    resumed: () => log.info('Redis connection back: subscriptions restored'),
+  });
+  const relay = createRelay({ transport, positions, config, log, sessionUrl: options.sessionUrl });
   const audit = createAuditBatcher();
   // Each event executed once per staff member and operation for the length of its fan-out.
   const subscriptions = createSharedSubscriptions({ memo: createMemo(), audit });
@@ -63,7 +70,7 @@ export function createRealtime(options: RealtimeOptions) {
       return ids;
     },
     async retention(): Promise<number> {
-      const position = await transport.position().catch(() => null);
+      const position = await positions.read().catch(() => null);
       const deleted = await pruneOutbox(config.outboxRetentionDays, position);
       if (deleted > 0) log.info({ deleted }, 'pruned old outbox events');
       return deleted;
@@ -98,6 +105,21 @@ export function createRealtime(options: RealtimeOptions) {
       ];
     },
 
+    /**
+     * Ends the streams that have no socket of their own (server-sent events) as a completed
+     * subscription: their responses end cleanly on shutdown (sockets are closed with 1001).
+     */
+    endDetachedStreams(): number {
+      let ended = 0;
+      for (const stream of [...streams]) {
+        if (stream instanceof ConnectedStream && stream.detached) {
+          void stream.return();
+          ended += 1;
+        }
+      }
+      return ended;
+    },
+
     async stop(): Promise<void> {
       await Promise.all(jobs.map((job) => job.stop()));
       jobs = [];
@@ -108,6 +130,13 @@ export function createRealtime(options: RealtimeOptions) {
     liveOn(topic: string): number {
       let count = 0;
       for (const stream of streams) if (stream.isLive && stream.topics.includes(topic)) count += 1;
+      return count;
+    },
+
+    /** Streams on `topic` whose start is fixed, live or not (Redis may be down): tests wait on it. */
+    startedOn(topic: string): number {
+      let count = 0;
+      for (const stream of streams) if (stream.startKnown && stream.topics.includes(topic)) count += 1;
       return count;
     },
 
@@ -147,6 +176,10 @@ class ConnectedStream extends EventStream {
     private readonly owner: StreamOwner,
   ) {
     super(options);
+  }
+
+  get detached(): boolean {
+    return this.connection === undefined;
   }
 
   protected override isStalled(): boolean {

@@ -40,7 +40,7 @@ import type { Context } from '../context.js';
 import type { AuditBatcher } from './audit.js';
 import type { Memo } from './memo.js';
 import type { RealtimeContext } from './plugin.js';
-import { CheckedStream } from './stream.js';
+import { CheckedStream } from './checked-stream.js';
 
 /** What a shared execution leaves for each subscriber of its group. */
 interface SharedExecution {

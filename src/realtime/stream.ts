@@ -4,8 +4,10 @@
 // The join between the two is where events get lost or doubled, so it goes like this:
 //  1. subscribe to the topics on the transport and wait for the confirmation; live events that
 //     arrive from now on are held back;
-//  2. read the relay's published position P (after step 1: the relay records P together with
-//     its batch, so every event above P is published later and therefore reaches us live);
+//  0. (no afterEventId) read where the stream starts, S, when it is opened: from the database,
+//     whatever Redis is doing (positions.ts), so that nothing committed after it is skipped;
+//  2. read the relay's published position P (after step 1: the relay records P before it
+//     publishes the batch, so every event above P is published later and reaches us live);
 //  3. read the outbox after the last delivered id up to P (events up to P are committed: the
 //     relay only publishes committed events);
 //  4. release the held live events above the last delivered id, then deliver live events,
@@ -80,11 +82,20 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
   private readonly pageSize: number;
   /** The topics listened to: the given ones, and those added later (addTopics). */
   private readonly topicList: string[];
+  /** Where a stream without afterEventId starts (step 0); null: at its first join's position. */
+  private from: bigint | null = null;
 
   constructor(private readonly options: StreamOptions) {
     this.pageSize = Math.max(1, Math.min(PAGE, options.maxQueued));
     this.topicList = [...options.topics];
-    this.started = options.hub.add(this.topicList, this).then(
+    const start =
+      options.after === null
+        ? options.hub.start().then(
+            (from) => void (this.from = from),
+            () => undefined, // unknown: the first join's position, as before
+          )
+        : undefined;
+    this.started = Promise.all([options.hub.add(this.topicList, this), start]).then(
       () => this.readPosition(this.generation),
       (error: unknown) => this.fail(error as Error),
     );
@@ -93,6 +104,11 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
   /** Resolves when the stream is subscribed and knows where it starts (tests, benchmarks). */
   ready(): Promise<void> {
     return this.started;
+  }
+
+  /** Its start is fixed (afterEventId, or read when it was opened): events after it will come. */
+  get startKnown(): boolean {
+    return this.options.after !== null || this.from !== null || this.delivered !== null;
   }
 
   get isLive(): boolean {
@@ -243,14 +259,14 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
         if (this.delivered === null) {
           const after = this.options.after;
           if (after !== null && after < position && (await this.expired(after))) return;
-          this.delivered = after ?? position;
+          this.delivered = after ?? this.from ?? position;
           this.yielded = this.delivered;
         }
         this.through = position > this.floor ? position : this.floor;
         this.notify();
         return;
       }
-      // No relay has recorded a position on this transport yet (e.g. Redis just restarted).
+      // No relay has recorded a position yet (none ran on this database since it was made or reset).
       await new Promise((resolve) => setTimeout(resolve, pause));
       pause = Math.min(pause * 2, 500);
     }
@@ -362,52 +378,5 @@ export class EventStream implements AsyncIterableIterator<OutboxEvent>, HubListe
       this.waiter = undefined;
       waiter(this.next());
     }
-  }
-}
-
-/** What an event must pass to be delivered (src/schema/realtime/live.ts). */
-export interface EventCheck<T> {
-  /** What to deliver, or null to skip the event; may throw (the subscription ends with that error). A plain value when it need not wait. */
-  check(event: OutboxEvent): T | null | Promise<T | null>;
-}
-
-/**
- * A subscriber's stream with the check each event must pass for it (still active, still allowed
- * to see it). shared.ts takes the events straight from `stream` (one layer less per subscriber and
- * event); anything else iterates this.
- */
-export class CheckedStream<T> implements AsyncIterableIterator<T> {
-  constructor(
-    readonly stream: EventStream,
-    readonly checker: EventCheck<T>,
-  ) {}
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  async next(): Promise<IteratorResult<T>> {
-    for (;;) {
-      const result = await this.stream.next();
-      if (result.done) return { value: undefined, done: true };
-      let checked: T | null;
-      try {
-        checked = await this.checker.check(result.value);
-      } catch (error) {
-        await this.stream.return();
-        throw error;
-      }
-      if (checked !== null) return { value: checked, done: false };
-    }
-  }
-
-  async return(): Promise<IteratorResult<T>> {
-    await this.stream.return();
-    return { value: undefined, done: true };
-  }
-
-  async throw(error: unknown): Promise<IteratorResult<T>> {
-    await this.stream.return();
-    throw error;
   }
 }

@@ -1,7 +1,8 @@
 // How published events reach every instance. Two implementations: Redis pub/sub across
 // instances (redis-transport.ts) and an in-process one for a single instance without Redis.
-// Besides the events, a transport keeps the relay's published position: streams read it after
-// subscribing to know which events they must take from the outbox instead (stream.ts).
+// The in-process transport also keeps the relay's published position (with Redis it is kept in
+// PostgreSQL: positions.ts): streams read it after subscribing to know which events they must
+// take from the outbox instead (stream.ts).
 import type { OutboxEvent } from './event.js';
 
 export interface TransportHandlers {
@@ -17,7 +18,7 @@ export interface Transport {
   readonly mode: 'redis' | 'in-process';
   /** Publishes `events` in order and records `through` as the published position, atomically. */
   publish(events: readonly OutboxEvent[], through: bigint): Promise<void>;
-  /** The published position: every event up to it was published. Null when unknown yet. */
+  /** The published position: every event up to it was published. Null when unknown yet (or not kept: Redis). */
   position(): Promise<bigint | null>;
   /** Resolves once the transport confirmed the subscription. */
   subscribe(topic: string): Promise<void>;

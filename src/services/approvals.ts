@@ -24,6 +24,12 @@ async function caseOfSubject(tx: Tx, subject: ApprovalSubject, subjectId: string
   }
 }
 
+/** The client an approval concerns: its case's, or for a break-glass review its grant's. */
+async function clientOfApproval(tx: Tx, approval: { id: string; caseId: string | null }): Promise<string | null> {
+  if (approval.caseId) return (await tx.case.findUnique({ where: { id: approval.caseId }, select: { clientId: true } }))?.clientId ?? null;
+  return (await tx.breakGlassGrant.findFirst({ where: { approvalId: approval.id }, select: { clientId: true } }))?.clientId ?? null;
+}
+
 /**
  * Throws unless the subject has an APPROVED sign-off, when its organization requires one.
  * Guarded transitions (closeCase, acceptCaseTransfer, ...) call it inside their transaction.
@@ -92,7 +98,9 @@ export function decideApproval(
         data: { status: input.decision, decidedById: viewer.id, decidedAt: new Date(), comment: input.comment ?? approval.comment, version: { increment: 1 } },
       }),
     );
-    await scope.audit({ action: 'STATUS_CHANGE', entityType: 'Approval', entityId: approval.id, reason: `${input.decision}${input.comment ? `: ${input.comment}` : ''}` });
+    // The client's, so that the decision shows in the client's audit trail next to the request.
+    const clientId = await clientOfApproval(tx, approval);
+    await scope.audit({ action: 'STATUS_CHANGE', entityType: 'Approval', entityId: approval.id, clientId, reason: `${input.decision}${input.comment ? `: ${input.comment}` : ''}` });
     const payload = { approvalId: approval.id, caseId: approval.caseId, subject: approval.subject, status: input.decision };
     await scope.emit({ topic: topics.staff(approval.requestedById), kind: 'APPROVAL_DECIDED', payload });
     if (approval.caseId) await scope.emit({ topic: topics.case(approval.caseId), kind: 'APPROVAL_DECIDED', payload });

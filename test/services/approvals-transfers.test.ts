@@ -39,6 +39,24 @@ describe('approvals', () => {
     expect(approved.decideApproval).toEqual({ __typename: 'Approval', status: 'APPROVED', decidedBy: { email: supervisor.email } });
     const closed: any = expectData(await t.gql(CLOSE, { input: { caseId, reason: 'Goals met' } }, { token }));
     expect(closed.closeCase).toEqual({ __typename: 'Case', status: 'CLOSED' });
+
+    // The client's audit trail shows the request and the supervisor's decision.
+    const compliance = await createStaff(org.id, { roles: ['COMPLIANCE_OFFICER'], discipline: 'ADMINISTRATIVE' });
+    const trail: any = expectData(
+      await t.gql(
+        `query($id: ID!) { auditTrail(first: 50, filter: { clientId: $id }) { edges { node { action entityType actor { email } } } } }`,
+        { id: globalId('Client', client.id) },
+        { token: await t.tokenFor(compliance.id) },
+      ),
+    );
+    const approvals = trail.auditTrail.edges.map((edge: any) => edge.node).filter((node: any) => node.entityType === 'Approval');
+    expect(approvals).toEqual(
+      expect.arrayContaining([
+        { action: 'CREATE', entityType: 'Approval', actor: { email: manager.email } },
+        { action: 'STATUS_CHANGE', entityType: 'Approval', actor: { email: supervisor.email } },
+      ]),
+    );
+    expect(approvals).toHaveLength(2);
   });
 });
 

@@ -10,7 +10,8 @@ import { CLOSE_FORBIDDEN, type RealtimeConnection } from '../../realtime/connect
 import type { OutboxEvent } from '../../realtime/event.js';
 import { connectionOf, realtimeOf } from '../../realtime/plugin.js';
 import type { RealtimeRuntime } from '../../realtime/runtime.js';
-import { CheckedStream, type EventCheck, type EventStream } from '../../realtime/stream.js';
+import { CheckedStream, type EventCheck } from '../../realtime/checked-stream.js';
+import type { EventStream } from '../../realtime/stream.js';
 import { currentViewer, type CurrentViewer } from '../../realtime/viewer.js';
 import { viewerOf } from '../viewer.js';
 
