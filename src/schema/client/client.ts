@@ -7,7 +7,7 @@ import { Organization } from '../organization/organization.js';
 import { COST, pageSize } from '../cost.js';
 import { viewerOf } from '../viewer.js';
 import type { Context } from '../../context.js';
-import { clientSearchWhere, hasControlCharacters, SEARCH_MAX_LENGTH } from '../../services/clients/search.js';
+import { clientSearchWhere, SEARCH_MAX_LENGTH } from '../../services/clients/search.js';
 import { page, totalOf } from '../connections.js';
 
 export const Client = builder.prismaNode('Client', {
@@ -121,10 +121,8 @@ const ClientFilter = builder.inputType('ClientFilter', {
         'Every word (at most 5) must match, ignoring case: part of a given, family or preferred name, or a whole ' +
         'identifier value (the beginning of one, for a word of 3 or more characters with a digit). ' +
         '% _ and \\ are plain characters; control characters are refused.',
-      validate: z
-        .string()
-        .max(SEARCH_MAX_LENGTH, `search is at most ${SEARCH_MAX_LENGTH} characters`)
-        .refine((text) => !hasControlCharacters(text), 'must not contain control characters'),
+      // Control characters are refused for every text input (src/schema/inputs/text.ts).
+      validate: z.string().max(SEARCH_MAX_LENGTH, `search is at most ${SEARCH_MAX_LENGTH} characters`),
     }),
     status: t.field({ type: ClientStatusEnum }),
     riskLevel: t.field({ type: RiskLevelEnum }),
