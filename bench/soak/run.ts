@@ -96,7 +96,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       RATE_LIMIT_MUTATIONS: '1000000000',
       RATE_LIMIT_EXPENSIVE_QUERIES: '1000000000',
       // The heap cap `npm start` runs with: memory that keeps growing ends in a crash, not in RSS.
-      NODE_OPTIONS: `--max-old-space-size=${process.env.CASEGRAPH_HEAP_MB ?? 384} --max-semi-space-size=8`,
+      NODE_OPTIONS: `--max-old-space-size=${process.env.CASEGRAPH_HEAP_MB ?? 384}`,
     };
     servers.A = await startServer(env);
     servers.B = await startServer(env);
