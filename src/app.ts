@@ -14,6 +14,7 @@ import { assignRequestId, createHealthHandler } from './http/health.js';
 import { clientIpOf, withClientIp } from './http/rate-limits/client-ip.js';
 import { createRateLimits } from './http/rate-limits/limits.js';
 import { countAuthFailures, useRateLimits } from './http/rate-limits/plugin.js';
+import { createMetrics } from './http/metrics.js';
 import { createShutdownGate } from './http/shutdown.js';
 import { attachWebSocketServer } from './http/websocket.js';
 import { createYogaServer } from './http/yoga.js';
@@ -108,7 +109,21 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
       }
 
       const verifyToken = countAuthFailures(createTokenVerifier(config.jwt), rateLimits);
+      const metrics = config.metrics.enabled
+        ? createMetrics(
+            {
+              openSockets: () => sockets?.socketCount ?? 0,
+              openStreams: () => realtime?.stats().streams ?? 0,
+              relayPosition: () => {
+                const relay = realtime?.stats().relay;
+                return relay?.leading && relay.position !== null ? BigInt(relay.position) : null;
+              },
+            },
+            { token: config.metrics.token },
+          )
+        : undefined;
       const yoga = createYogaServer({
+        observe: metrics?.observe,
         log,
         pubsub: pubsub.pubsub,
         verifyToken,
@@ -126,6 +141,7 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
       const server: Server = createServer(async (req, res) => {
         assignRequestId(req, res);
         if (await health(req, res)) return;
+        if (metrics && (await metrics.handle(req, res))) return;
         if (gate.refuse(req, res)) return;
         if (graphiql && serveGraphiQLAsset(req, res)) return;
         // requestListener, not handleNodeRequestAndResponse: the latter never answers on Node 20

@@ -120,6 +120,12 @@ const EnvSchema = z
       .enum(['true', 'false'], { message: 'must be true or false' })
       .default('false')
       .transform((v) => v === 'true'),
+    /** Prometheus metrics at GET /metrics (src/http/metrics.ts); METRICS_TOKEN: only for that bearer. */
+    METRICS_ENABLED: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true'),
+    METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
     /** Seed a small demo data set into an empty embedded database. */
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })
@@ -166,6 +172,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
   seedDemo: boolean;
+  metrics: { enabled: boolean; token: string | undefined };
   realtime: RealtimeConfig;
   graphql: GraphQLConfig;
   databaseStatementTimeoutMs: number;
@@ -275,6 +282,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
     seedDemo: env.SEED_DEMO,
+    metrics: { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN },
     graphql: {
       maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES,
       maxTokens: env.GRAPHQL_MAX_TOKENS,

@@ -5,6 +5,7 @@ import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphq
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import type { Logger } from '../logger.js';
+import type { RequestOutcome } from './metrics.js';
 
 interface Entry {
   start: number;
@@ -44,8 +45,8 @@ function operationOf(document: DocumentNode, operationName: string | null | unde
 
 const durationSince = (start: number) => Math.round((performance.now() - start) * 10) / 10;
 
-export function useAccessLog(options: { log: Logger; requestIdFor: (request: Request) => string }): Plugin {
-  const { log, requestIdFor } = options;
+export function useAccessLog(options: { log: Logger; requestIdFor: (request: Request) => string; observe?: (outcome: RequestOutcome) => void }): Plugin {
+  const { log, requestIdFor, observe } = options;
   const entries = new WeakMap<Request, Entry>();
   return {
     onRequest({ request }) {
@@ -124,19 +125,15 @@ export function useAccessLog(options: { log: Logger; requestIdFor: (request: Req
       const entry = entries.get(request);
       if (!entry) return;
       entries.delete(request);
-      log.info(
-        {
-          requestId: requestIdFor(request),
-          staffId: entry.staffId,
-          operationName: entry.operationName,
-          operationType: entry.operationType,
-          method: request.method,
-          status: response.status,
-          errorCodes: [...entry.errorCodes],
-          durationMs: durationSince(entry.start),
-        },
-        'graphql request',
-      );
+      const outcome = {
+        operationName: entry.operationName,
+        operationType: entry.operationType,
+        status: response.status,
+        errorCodes: [...entry.errorCodes],
+        durationMs: durationSince(entry.start),
+      };
+      observe?.(outcome);
+      log.info({ requestId: requestIdFor(request), staffId: entry.staffId, method: request.method, ...outcome }, 'graphql request');
     },
   };
 }

@@ -12,6 +12,7 @@ import { corsFor, useLockdown } from './lockdown.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AuditBuffer, useReadAudit } from '../audit/read-audit.js';
 import { loggableOperationName, useAccessLog } from './access-log.js';
+import type { RequestOutcome } from './metrics.js';
 import { usePersistedOperationsManifest, type PersistedOperationsConfig } from './persisted-operations.js';
 import type { TokenVerifier } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -97,6 +98,8 @@ export function createYogaServer(options: {
   persistedOperations?: PersistedOperationsConfig;
   /** Added by app.ts: server-sent events and the real-time layer (src/realtime/plugin.ts). */
   plugins?: Plugin[];
+  /** Each answered request's outcome, as the access line has it (metrics). */
+  observe?: (outcome: RequestOutcome) => void;
 }): CasegraphYoga {
   const { log, pubsub, verifyToken } = options;
   return createYoga<YogaServerContext, Context>({
@@ -158,7 +161,7 @@ export function createYogaServer(options: {
       ...useQueryLimits({ ...options.graphql, suggestions: options.graphql.introspection }),
       useErrorCodes(),
       useRequestIdHeader(),
-      useAccessLog({ log, requestIdFor }),
+      useAccessLog({ log, requestIdFor, observe: options.observe }),
       useReadAudit(),
       useErrorHandler(({ errors, context, phase }) => {
         // In the execution phase envelop passes the execution args, whose contextValue is ours.
