@@ -7,6 +7,7 @@ import { signStaffToken } from '../../src/auth/tokens.js';
 import { loadConfig, type Config } from '../../src/env.js';
 import type { Logger } from '../../src/logger.js';
 import { createTestDatabase } from './database.js';
+import { expectAuditEventsNameTheirClient } from './audit-completeness.js';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -79,7 +80,11 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     async stop() {
       await Promise.all(clients.map((c) => c.dispose()));
       await app.stop();
-      await database.drop();
+      try {
+        await expectAuditEventsNameTheirClient(database.url);
+      } finally {
+        await database.drop();
+      }
     },
   };
   return testApp;
