@@ -1,8 +1,10 @@
 // The real server as an operator runs it: `node --import tsx src/index.ts` in a process group
 // of its own (signals reach it alone, `kill -- -PGID` stops all of it), its output kept for
-// the test to read. Shared by the reliability tests and the soak (scripts/soak.ts).
+// the test to read. Shared by the reliability tests and the soak (bench/soak/run.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../support/realtime.js';
+
+export { freePort };
 
 export interface ServerProcess {
   pid: number;
@@ -15,16 +17,6 @@ export interface ServerProcess {
   signal(signal: NodeJS.Signals): void;
   /** SIGTERM to the group; SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<number | string>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 const started = new Set<ChildProcess>();
