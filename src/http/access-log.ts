@@ -43,11 +43,33 @@ function operationOf(document: DocumentNode, operationName: string | null | unde
   return { type: operation?.operation, name: loggableOperationName(operationName ?? operation?.name?.value) };
 }
 
+type OperationContext = Partial<Context> & { request?: Request };
+
 const durationSince = (start: number) => Math.round((performance.now() - start) * 10) / 10;
 
 export function useAccessLog(options: { log: Logger; requestIdFor: (request: Request) => string; observe?: (outcome: RequestOutcome) => void }): Plugin {
   const { log, requestIdFor, observe } = options;
   const entries = new WeakMap<Request, Entry>();
+
+  /** Tells an HTTP request's entry its operation; false over a websocket (no request). */
+  const noteOperation = (ctx: OperationContext, operationType: string | undefined, operationName: string | null): boolean => {
+    const entry = ctx.request ? entries.get(ctx.request) : undefined;
+    if (!entry) return false;
+    entry.operationName = operationName;
+    entry.operationType = operationType;
+    entry.staffId = ctx.viewer?.id;
+    return true;
+  };
+
+  /** A websocket operation's line, written with its result's codes once `done(result)` is called. */
+  const wsLine = (ctx: OperationContext, fields: Record<string, unknown>, message: string) => {
+    const start = performance.now();
+    return (result: unknown) => {
+      const errorCodes = new Set<string>();
+      collectCodes(result, errorCodes);
+      (ctx.log ?? log).info({ ...fields, transport: 'ws', errorCodes: [...errorCodes], durationMs: durationSince(start) }, message);
+    };
+  };
   return {
     onRequest({ request }) {
       entries.set(request, { start: performance.now(), errorCodes: new Set() });
@@ -74,48 +96,18 @@ export function useAccessLog(options: { log: Logger; requestIdFor: (request: Req
       };
     },
     onExecute({ args }) {
-      const ctx = args.contextValue as Partial<Context> & { request?: Request };
+      const ctx = args.contextValue as OperationContext;
       const { type: operationType, name: operationName } = operationOf(args.document, args.operationName);
-      const entry = ctx.request ? entries.get(ctx.request) : undefined;
-      if (entry) {
-        entry.operationName = operationName;
-        entry.operationType = operationType;
-        entry.staffId = ctx.viewer?.id;
-        return undefined;
-      }
+      if (noteOperation(ctx, operationType, operationName)) return undefined;
       // A query or mutation over the websocket: one line when it is done.
-      const start = performance.now();
-      return {
-        onExecuteDone({ result }) {
-          const errorCodes = new Set<string>();
-          collectCodes(result, errorCodes);
-          (ctx.log ?? log).info(
-            { operationType, operationName, transport: 'ws', errorCodes: [...errorCodes], durationMs: durationSince(start) },
-            'graphql operation',
-          );
-        },
-      };
+      const done = wsLine(ctx, { operationType, operationName }, 'graphql operation');
+      return { onExecuteDone: ({ result }) => done(result) };
     },
     onSubscribe({ args }) {
-      const ctx = args.contextValue as Partial<Context> & { request?: Request };
-      const entry = ctx.request ? entries.get(ctx.request) : undefined;
-      if (entry) {
-        entry.operationName = loggableOperationName(args.operationName);
-        entry.operationType = 'subscription';
-        entry.staffId = ctx.viewer?.id;
-        return undefined;
-      }
-      const start = performance.now();
-      return {
-        onSubscribeResult({ result }) {
-          const errorCodes = new Set<string>();
-          collectCodes(result, errorCodes);
-          (ctx.log ?? log).info(
-            { operationType: 'subscription', transport: 'ws', errorCodes: [...errorCodes], durationMs: durationSince(start) },
-            'graphql subscription started',
-          );
-        },
-      };
+      const ctx = args.contextValue as OperationContext;
+      if (noteOperation(ctx, 'subscription', loggableOperationName(args.operationName))) return undefined;
+      const done = wsLine(ctx, { operationType: 'subscription' }, 'graphql subscription started');
+      return { onSubscribeResult: ({ result }) => done(result) };
     },
     onResultProcess({ request, result }) {
       const entry = entries.get(request);
