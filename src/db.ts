@@ -50,7 +50,10 @@ export function openDatabase({ url, poolMax, server = false, statementTimeoutMs 
           },
           { statementNameGenerator: statementNames() },
         )
-      : new PrismaPg({ connectionString: url, max: poolMax }),
+      : // The embedded database serves one session at a time, in turn (embedded.ts): let go of it
+        // soon after each burst of work and now and then under steady load, so that a CLI (npm
+        // run token) gets a turn. A reconnection to the in-process database costs little.
+        new PrismaPg({ connectionString: url, max: poolMax, idleTimeoutMillis: 100, maxUses: 50 }),
     log: [{ emit: 'event', level: 'query' }],
   });
   // Statement counting for N+1 tests and diagnostics; costs nothing without listeners.

@@ -7,6 +7,7 @@ import { buildApp, type App, type RunningApp } from '../src/app.js';
 import { signStaffToken } from '../src/auth/tokens.js';
 import { prisma } from '../src/db.js';
 import { loadConfig } from '../src/env.js';
+import { run } from './support/cli.js';
 
 let dataDir: string;
 let app: App;
@@ -52,5 +53,31 @@ describe('embedded default', () => {
     app = buildApp(config());
     running = await app.start(0);
     expect((await clientsVisibleTo(running.url, staff.id)).totalCount).toBe(1);
+  });
+});
+
+describe('npm run token beside the running server', { timeout: 60_000 }, () => {
+  it('mints a token from the embedded database the server holds, while it serves requests', async () => {
+    const { id: staffId } = await prisma.staffMember.findUniqueOrThrow({ where: { email: 'em@embedded.test' }, select: { id: true } });
+    // Requests keep the server's one embedded session busy while the CLI waits for its turn.
+    let serving = true;
+    const answered: number[] = [];
+    const load = (async () => {
+      while (serving) answered.push((await clientsVisibleTo(running.url, staffId)).totalCount);
+    })();
+    const minted = await run('scripts/token.ts', ['em@embedded.test'], { DATA_DIR: dataDir }).finally(() => (serving = false));
+    await load;
+
+    expect(minted.output).toContain('Token for em@embedded.test (CASE_MANAGER)');
+    expect(minted.code).toBe(0);
+    expect(answered.length).toBeGreaterThan(0);
+    expect(new Set(answered)).toEqual(new Set([1])); // no request failed meanwhile
+    const token = minted.output.trim().split('\n').at(-1)!;
+    const me = await fetch(running.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ me { email } }' }),
+    });
+    expect(await me.json()).toEqual({ data: { me: { email: 'em@embedded.test' } } });
   });
 });

@@ -3,9 +3,11 @@
 // loopback port by pglite-socket so `pg` and `@prisma/adapter-pg` connect with an
 // ordinary URL.
 //
-// ONE CONNECTION AT A TIME. PGlite is a single backend session. A second connection
-// waits at most 2 s for the first to close, then fails with "the embedded database
-// serves one connection at a time ..." (SQLSTATE 53300); nothing deadlocks. So:
+// ONE CONNECTION AT A TIME. PGlite is a single backend session. Further connections wait
+// in arrival order, each at most 2 s, for the one before to close, then fail with "the
+// embedded database serves one connection at a time ..." (SQLSTATE 53300); nothing
+// deadlocks. The lock file names the URL, so another process (npm run token) can queue too.
+// So:
 //   - give every pool on this URL `max: 1` (pg.Pool, PrismaPg);
 //   - run applyMigrations (its engine opens its own connection) BEFORE the app's pool
 //     opens, or after it has ended: an idle pool connection still holds the slot;
@@ -15,7 +17,7 @@
 //   - session state (SET, prepared statements, temp tables, advisory locks) outlives a
 //     client's disconnect: the next client inherits it. An open transaction is rolled back.
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -52,23 +54,27 @@ export async function startEmbeddedPostgres({
 }: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const dir = resolve(dataDir);
   await mkdir(dir, { recursive: true });
-  const releaseLock = await acquireLock(dir, log);
+  const lock = await acquireLock(dir, log);
 
   let db: PGlite | undefined;
   let serial: SerialServer | undefined;
+  let url: string;
   try {
     // pg_trgm: the client search indexes (prisma/migrations/*_client_search_trigram). PGlite
     // refuses CREATE EXTENSION for an extension it was not constructed with.
     db = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
     serial = serialSocketServer(db, port);
     await serial.server.start();
+    url = `postgresql://postgres@${serial.server.getServerConn()}/postgres`;
+    // Published in the lock so that a CLI (npm run token) can reach this process's database.
+    await lock.publish(url);
   } catch (error) {
+    await serial?.server.stop().catch(() => {});
     await db?.close().catch(() => {});
-    await releaseLock();
+    await lock.release();
     throw error;
   }
 
-  const url = `postgresql://postgres@${serial.server.getServerConn()}/postgres`;
   let stopping: Promise<void> | undefined;
   const stop = async () => {
     // The net server's close waits for every socket: end the attached client and any
@@ -82,7 +88,7 @@ export async function startEmbeddedPostgres({
       await new Promise((r) => setImmediate(r));
       await db.close();
     } finally {
-      await releaseLock();
+      await lock.release();
     }
   };
   return { url, stop: () => (stopping ??= stop()) };
@@ -116,12 +122,21 @@ function serialSocketServer(db: PGlite, port: number): SerialServer {
   }
   const attach = internals.handleConnection.bind(server);
   const sockets = new Set<Socket>();
+  // Waiters take the slot in arrival order: a CLI waiting for a busy server's pool to let go is
+  // not overtaken by the pool reconnecting.
+  const queue: Socket[] = [];
   internals.handleConnection = async (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    queue.push(socket);
+    const free = () => server.getStats().activeConnections === 0 && queue[0] === socket;
     const deadline = Date.now() + BUSY_WAIT_MS;
-    while (server.getStats().activeConnections > 0 && Date.now() < deadline && !socket.destroyed) {
-      await new Promise((r) => setTimeout(r, 5));
+    try {
+      while (!free() && Date.now() < deadline && !socket.destroyed) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    } finally {
+      queue.splice(queue.indexOf(socket), 1);
     }
     if (socket.destroyed) return;
     // Check and attach in one synchronous step: attach() registers the handler before
@@ -152,7 +167,13 @@ function errorResponse(code: string, message: string): Buffer {
  * file with the real pid and host. A lock whose process is gone (killed, crashed) is
  * stale: take it over. PGlite itself recovers from an unclean stop (WAL replay).
  */
-async function acquireLock(dir: string, log: (m: string) => void): Promise<() => Promise<void>> {
+interface Lock {
+  /** Adds the database's URL to the lock file, for CLIs to connect while this process holds it. */
+  publish(url: string): Promise<void>;
+  release(): Promise<void>;
+}
+
+async function acquireLock(dir: string, log: (m: string) => void): Promise<Lock> {
   const path = join(dir, LOCK_FILE);
   const token = randomUUID();
   const content = JSON.stringify({ pid: process.pid, host: hostname(), token });
@@ -162,11 +183,18 @@ async function acquireLock(dir: string, log: (m: string) => void): Promise<() =>
       await file.writeFile(content);
       await file.close();
       openHere.add(dir);
-      return async () => {
-        openHere.delete(dir);
-        // Only remove our own lock (a stale-lock takeover may have replaced it).
-        const current = await readFile(path, 'utf8').catch(() => '');
-        if (current.includes(token)) await rm(path, { force: true });
+      return {
+        // Written to a temporary file and renamed: a reader never sees half a lock.
+        publish: async (url) => {
+          await writeFile(`${path}.${token}`, JSON.stringify({ pid: process.pid, host: hostname(), token, url }));
+          await rename(`${path}.${token}`, path);
+        },
+        release: async () => {
+          openHere.delete(dir);
+          // Only remove our own lock (a stale-lock takeover may have replaced it).
+          const current = await readFile(path, 'utf8').catch(() => '');
+          if (current.includes(token)) await rm(path, { force: true });
+        },
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -189,10 +217,22 @@ async function acquireLock(dir: string, log: (m: string) => void): Promise<() =>
   throw new Error(`could not lock embedded database ${dir}`);
 }
 
-async function readLock(path: string): Promise<{ pid: number; host: string } | null> {
+/**
+ * The URL of the embedded database in `dataDir` while another live process on this host holds
+ * it (null: nobody does, or a server too old to publish it). Connections to it queue for its one
+ * session: the server's pool lets go of it when idle (db.ts).
+ */
+export async function runningEmbedded(dataDir: string): Promise<{ pid: number; url: string } | null> {
+  const holder = await readLock(join(resolve(dataDir), LOCK_FILE));
+  if (!holder?.url || holder.host !== hostname() || holder.pid === process.pid || !isAlive(holder.pid)) return null;
+  return { pid: holder.pid, url: holder.url };
+}
+
+async function readLock(path: string): Promise<{ pid: number; host: string; url?: string } | null> {
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown; host?: unknown };
-    return typeof parsed.pid === 'number' && typeof parsed.host === 'string' ? { pid: parsed.pid, host: parsed.host } : null;
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown; host?: unknown; url?: unknown };
+    if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string') return null;
+    return { pid: parsed.pid, host: parsed.host, ...(typeof parsed.url === 'string' ? { url: parsed.url } : {}) };
   } catch {
     return null; // unreadable or half-written
   }

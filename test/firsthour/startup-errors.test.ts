@@ -1,7 +1,6 @@
 // The real server and CLIs, each spawned in its own process group, on the mistakes an operator
 // makes first: each gets one plain sentence naming the setting or the command, exit code 1, no
 // stack trace. And the first administrator of an empty database (npm run admin:create).
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -12,37 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery } from '../../src/db/schema-engine.js';
 import { withDatabase } from '../../src/db/migrations.js';
 import { createTestDatabase, testServerUrl, type TestDatabase } from '../support/database.js';
+import { run, type Outcome } from '../support/cli.js';
 import { freePort } from '../support/realtime.js';
-
-interface Outcome {
-  code: number | null;
-  output: string;
-}
-
-/** Runs a TypeScript entry point as `npm start`/`npm run` would (tsx), in its own process group. */
-function run(entry: string, args: string[], env: Record<string, string>): Promise<Outcome> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? tmpdir(), NODE_ENV: 'test', LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  // A safety net only: every case here ends on its own within seconds.
-  const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 90_000);
-  return new Promise((resolve) => {
-    child.once('close', (code) => {
-      clearTimeout(guard);
-      try {
-        process.kill(-child.pid!, 'SIGKILL'); // anything it left in its group
-      } catch {
-        /* none */
-      }
-      resolve({ code, output });
-    });
-  });
-}
 
 // Pretty lines, as in development: `12:04:05.123 FATAL Casegraph could not start. <sentence>`.
 const server = (env: Record<string, string>) => run('src/index.ts', [], { HOST: '127.0.0.1', LOG_FORMAT: 'pretty', ...env });
