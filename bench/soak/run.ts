@@ -120,9 +120,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     let refused = 0;
     let turn = 0;
     async function request(query: string, variables: Record<string, unknown>, token: string): Promise<any | undefined> {
+      // Round robin over requests; a refused one tries the other instance next (with the shared
+      // counter alone, other requests' turns could send all five attempts to a draining one).
+      const first = turn++;
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const targets = alive();
-        const server = targets[turn++ % targets.length]!;
+        const server = targets[(first + attempt) % targets.length]!;
         const started = performance.now();
         let response: Response;
         try {

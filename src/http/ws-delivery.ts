@@ -23,10 +23,21 @@ function payloadOf(result: ExecutionResult): Buffer {
   if (json === undefined) {
     const { errors, ...rest } = result;
     const formatted = errors?.map((error) => (typeof error.toJSON === 'function' ? error.toJSON() : { message: error.message }));
-    json = Buffer.from(JSON.stringify(formatted ? { ...rest, errors: formatted } : rest));
+    json = ownBuffer(JSON.stringify(formatted ? { ...rest, errors: formatted } : rest));
     serialized.set(result, json);
   }
   return json;
+}
+
+/**
+ * UTF-8 in a buffer of its own. A small Buffer.from() is a slice of a shared pool slab (64 KiB
+ * on Node 24), and a buffer kept for a while (a subscription's framing, a result kept for its
+ * fan-out by memo.ts) would keep the whole slab alive.
+ */
+function ownBuffer(text: string): Buffer {
+  const buffer = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  buffer.write(text);
+  return buffer;
 }
 
 /**
@@ -50,7 +61,7 @@ export class Delivery implements AsyncIterableIterator<never> {
     id: string,
     private readonly maxBufferedBytes: number,
   ) {
-    this.opening = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+    this.opening = ownBuffer(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
     this.onWritten = this.written.bind(this);
   }
 

@@ -1,7 +1,8 @@
 // Per-event memo for the fan-out: one event reaching 10,000 subscribers of 20 staff members
 // costs 20 access checks, not 10,000. Keys always include the event id and the staff member, so
 // a memoized answer is never reused for another event or another person; entries live a few
-// seconds (long enough for one fan-out) and the map is bounded.
+// seconds (long enough for one fan-out) and the map is bounded. Expired entries go as new ones
+// come: an execution result kept until the map filled up held its payload's memory for hours.
 //
 // `memo` is the process-wide one (access checks, node loads); a runtime makes its own with
 // `createMemo` for whole executions (shared.ts), so that its counters are its own. `now` gives
@@ -25,6 +26,8 @@ export interface Memo {
    * call (under tsx every closure also gets its name defined as a property: ~3.5 times the memory).
    */
   now<T, A extends unknown[]>(key: string, load: (...args: A) => Promise<T>, ...args: A): T | Promise<T>;
+  /** Entries held now. */
+  size(): number;
 }
 
 export function createMemo(options: { ttlMs?: number; maxEntries?: number } = {}): Memo {
@@ -33,9 +36,11 @@ export function createMemo(options: { ttlMs?: number; maxEntries?: number } = {}
   const entries = new Map<string, Entry>();
 
   function evict(now: number): void {
-    // Map iteration is insertion order: the oldest first.
+    // Map iteration is insertion order, which is age order (entries are re-inserted when
+    // renewed): the expired ones first, then the oldest down to half the bound when it is full.
+    const full = entries.size > maxEntries;
     for (const [key, entry] of entries) {
-      if (entries.size <= maxEntries / 2 && now - entry.at < ttlMs) break;
+      if (now - entry.at < ttlMs && (!full || entries.size <= maxEntries / 2)) break;
       entries.delete(key);
     }
   }
@@ -56,8 +61,9 @@ export function createMemo(options: { ttlMs?: number; maxEntries?: number } = {}
         if (entries.get(key) === entry) entries.delete(key);
       },
     );
+    if (hit) entries.delete(key);
     entries.set(key, entry);
-    if (entries.size > maxEntries) evict(now);
+    evict(now);
     return entry;
   }
 
@@ -66,6 +72,7 @@ export function createMemo(options: { ttlMs?: number; maxEntries?: number } = {}
     const entry = entryFor(key, load as unknown as (...args: never[]) => Promise<unknown>, args);
     return (entry.settled ? entry.result : entry.value) as T | Promise<T>;
   };
+  memo.size = () => entries.size;
   return memo;
 }
 
