@@ -134,13 +134,23 @@ export function setTeamMembership(input: { teamId: string; staffId: string; role
     const staff = await tx.staffMember.findFirst({ where: { id: input.staffId, organizationId: viewer.organizationId } });
     if (!staff) throw new ValidationError('No staff member of your organization has this id', 'staffId');
     const role = input.role ?? staff.roles[0] ?? 'CASE_MANAGER';
-    await tx.teamMembership.upsert({
-      where: { teamId_staffId: { teamId: team.id, staffId: staff.id } },
+    const where = { teamId_staffId: { teamId: team.id, staffId: staff.id } };
+    // Read first only to name the action; the upsert keeps two concurrent calls from colliding.
+    const existing = await tx.teamMembership.findUnique({ where, select: { id: true } });
+    const membership = await tx.teamMembership.upsert({
+      where,
       create: { teamId: team.id, staffId: staff.id, role, endedAt: input.member ? null : new Date() },
       update: { role, endedAt: input.member ? null : new Date(), ...(input.member ? { startedAt: new Date() } : {}) },
+      select: { id: true },
     });
     scope.afterCommit(() => viewerCache.invalidate(staff.id));
-    await scope.audit({ action: 'UPDATE', entityType: 'Team', entityId: team.id, reason: `${input.member ? 'added' : 'removed'} ${staff.id}` });
+    // The membership is what changed (as a care team's CareTeamMember is); the reason names the team.
+    await scope.audit({
+      action: existing ? 'UPDATE' : 'CREATE',
+      entityType: 'TeamMembership',
+      entityId: membership.id,
+      reason: `${input.member ? 'added to' : 'removed from'} team ${team.id}`,
+    });
     return team;
   });
 }

@@ -124,7 +124,7 @@ export function addCareTeamMember(input: { caseId: string; staffId: string; role
     const already = await tx.careTeamMember.findFirst({ where: { caseId: kase.id, staffId: staff.id, endedAt: null } });
     if (already) throw new ValidationError('This staff member is already on the care team', 'staffId');
     const member = await tx.careTeamMember.create({ data: { caseId: kase.id, staffId: staff.id, role: input.role } });
-    await scope.audit({ action: 'UPDATE', entityType: 'CareTeamMember', entityId: member.id, clientId: kase.clientId });
+    await scope.audit({ action: 'CREATE', entityType: 'CareTeamMember', entityId: member.id, clientId: kase.clientId });
     await announce(scope, kase.id, 'CARE_TEAM_CHANGED', { staffId: staff.id, change: 'ADDED' });
     await scope.emit({ topic: topics.staff(staff.id), kind: 'CASE_ASSIGNED', payload: { caseId: kase.id } });
     return member;

@@ -133,7 +133,7 @@ export function acceptCaseTransfer(input: { transferId: string }, ctx: Context) 
   });
 }
 
-export function rejectCaseTransfer(input: { transferId: string; reason: string }, ctx: Context) {
+export function rejectCaseTransfer(input: { transferId: string; reason?: string | null }, ctx: Context) {
   return runMutation(ctx, 'rejectCaseTransfer', async (scope) => {
     const { tx, viewer } = scope;
     const transfer = await transferForDecision(tx, ctx, input.transferId);
@@ -141,7 +141,7 @@ export function rejectCaseTransfer(input: { transferId: string; reason: string }
       where: { id: transfer.id },
       data: { status: 'REJECTED', decidedById: viewer.id, decidedAt: new Date(), version: { increment: 1 } },
     });
-    await scope.audit({ action: 'STATUS_CHANGE', entityType: 'CaseTransfer', entityId: transfer.id, clientId: transfer.case.clientId, reason: `REJECTED: ${input.reason}` });
+    await scope.audit({ action: 'STATUS_CHANGE', entityType: 'CaseTransfer', entityId: transfer.id, clientId: transfer.case.clientId, reason: input.reason ? `REJECTED: ${input.reason}` : 'REJECTED' });
     await scope.emit({ topic: topics.case(transfer.caseId), kind: 'TRANSFER_REJECTED', payload: { transferId: transfer.id, caseId: transfer.caseId } });
     return rejected;
   });

@@ -1,7 +1,8 @@
 // Every audited change that concerns a client names the client (issue 11): checked on every test
-// file's database as its app stops (app.ts), so each mutation the suite runs — 51 of the
-// schema's 57 do write an AuditEvent in it — is walked, with its real inputs. A test that wrote
-// an unnamed change then fails at its teardown, naming the entity, action and operation.
+// file's database as its app stops (app.ts), so each mutation the suite runs is walked, with its
+// real inputs. A test that wrote an unnamed change then fails at its teardown, naming the
+// entity, action and operation. test/audit/every-mutation.test.ts runs every mutation of the
+// schema once and checks each request's entries one by one (actor, entity, which client).
 import pg from 'pg';
 
 /** Entities that concern no client: the directory, staff, organizations, aggregate exports. */
