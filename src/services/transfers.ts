@@ -96,7 +96,7 @@ async function transferForDecision(tx: Tx, ctx: Context, transferId: string) {
   return transfer;
 }
 
-export function acceptCaseTransfer(input: { transferId: string }, ctx: Context) {
+export function acceptCaseTransfer(input: { transferId: string; reason?: string | null }, ctx: Context) {
   return runMutation(ctx, 'acceptCaseTransfer', async (scope) => {
     const { tx, viewer } = scope;
     const transfer = await transferForDecision(tx, ctx, input.transferId);
@@ -126,7 +126,7 @@ export function acceptCaseTransfer(input: { transferId: string }, ctx: Context) 
       where: { id: transfer.id },
       data: { status: 'ACCEPTED', decidedById: viewer.id, decidedAt: now, toStaffId: newPrimary, version: { increment: 1 } },
     });
-    await scope.audit({ action: 'STATUS_CHANGE', entityType: 'CaseTransfer', entityId: transfer.id, clientId: transfer.case.clientId, reason: 'ACCEPTED' });
+    await scope.audit({ action: 'STATUS_CHANGE', entityType: 'CaseTransfer', entityId: transfer.id, clientId: transfer.case.clientId, reason: input.reason ? `ACCEPTED: ${input.reason}` : 'ACCEPTED' });
     await scope.emit({ topic: topics.case(transfer.caseId), kind: 'TRANSFER_ACCEPTED', payload: { transferId: transfer.id, caseId: transfer.caseId } });
     await scope.emit({ topic: topics.staff(newPrimary), kind: 'CASE_ASSIGNED', payload: { caseId: transfer.caseId } });
     return accepted;

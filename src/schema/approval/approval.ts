@@ -165,7 +165,7 @@ builder.mutationFields((t) => ({
     errors: { types: errors },
     args: { input: t.arg({ type: DecideCaseTransferInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const { id } = await acceptCaseTransfer({ transferId: input.transferId.id }, ctx);
+      const { id } = await acceptCaseTransfer({ transferId: input.transferId.id, reason: input.reason }, ctx);
       return prisma.caseTransfer.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
