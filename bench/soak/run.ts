@@ -41,7 +41,8 @@ export interface SoakReport {
   writesOk: number;
   writesMissing: number;
   events: { expected: number; received: number; lost: number; duplicated: number; outOfOrder: number; resubscriptions: number };
-  memory: Array<{ instance: string; startMiB: number; endMiB: number; maxMiB: number; samples: number }>;
+  /** RSS per instance process; `overTime` is [seconds since the run started, MiB] per sample. */
+  memory: Array<{ instance: string; startMiB: number; endMiB: number; maxMiB: number; overTime: Array<[number, number]> }>;
 }
 
 function rssMiB(pid: number): number | null {
@@ -103,12 +104,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const alive = () => (['A', 'B'] as const).map((name) => servers[name]).filter((s): s is ServerProcess => s !== undefined);
 
     // ---------------------------------------------------------------- memory
-    const memory = new Map<string, number[]>();
+    const memory = new Map<string, Array<[number, number]>>();
+    const runStarted = Date.now();
     const sample = () => {
       for (const name of ['A', 'B'] as const) {
         const server = servers[name];
         const rss = server ? rssMiB(server.pid) : null;
-        if (rss !== null) memory.set(`${name}:${server!.pid}`, [...(memory.get(`${name}:${server!.pid}`) ?? []), rss]);
+        if (rss === null) continue;
+        const key = `${name}:${server!.pid}`;
+        memory.set(key, [...(memory.get(key) ?? []), [Math.round((Date.now() - runStarted) / 1000), rss]]);
       }
     };
     sample();
@@ -318,12 +322,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       writesOk: okTitles.length,
       writesMissing,
       events: { expected, received, lost, duplicated, outOfOrder, resubscriptions },
-      memory: [...memory.entries()].map(([instance, values]) => ({
+      memory: [...memory.entries()].map(([instance, overTime]) => ({
         instance,
-        startMiB: values[0]!,
-        endMiB: values.at(-1)!,
-        maxMiB: Math.max(...values),
-        samples: values.length,
+        startMiB: overTime[0]![1],
+        endMiB: overTime.at(-1)![1],
+        maxMiB: Math.max(...overTime.map(([, mib]) => mib)),
+        overTime,
       })),
     };
   } finally {
