@@ -1,7 +1,7 @@
 // buildApp(config) -> { start, stop }: the HTTP server (GraphQL, GraphiQL, health, server-sent
 // events) and the graphql-ws server on one port, over the configured or the embedded database,
 // with the real-time layer (outbox relay, escalation and retention sweeps, src/realtime/).
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { listenForStaffChanges } from './auth/staff-changes.js';
@@ -17,7 +17,7 @@ import { countAuthFailures, useRateLimits } from './http/rate-limits/plugin.js';
 import { createMetrics } from './http/metrics.js';
 import { createShutdownGate } from './http/shutdown.js';
 import { attachWebSocketServer } from './http/websocket.js';
-import { createYogaServer } from './http/yoga.js';
+import { clientCodeOf, createYogaServer } from './http/yoga.js';
 import { createLogger, type Logger } from './logger.js';
 import { createPubSubHandle, type PubSubHandle } from './pubsub.js';
 import { useRealtime } from './realtime/plugin.js';
@@ -25,8 +25,9 @@ import { createRealtime, type RealtimeRuntime } from './realtime/runtime.js';
 import { useServerSentEvents } from './realtime/sse.js';
 import { isDatabaseEmpty, seedDemo } from './seed/seed.js';
 import { configureStatistics } from './services/statistics/settings.js';
-import { useStatisticsExport } from './http/statistics-export.js';
+import { EXPORT_PATH, useStatisticsExport } from './http/statistics-export.js';
 import { checkDatabase } from './startup.js';
+import { startTracing } from './tracing/index.js';
 
 export interface RunningApp {
   url: string;
@@ -66,6 +67,9 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
 
   async function start(port = config.port): Promise<RunningApp> {
     try {
+      // First in, last out: the spans of the whole drain are exported before the process ends.
+      const tracing = config.tracing.enabled ? await startTracing(config.tracing, log) : undefined;
+      if (tracing) stops.push(tracing.shutdown);
       const database = await resolveDatabase(config, log);
       stops.push(database.stop);
       // Unreachable, refused or unmigrated: one plain sentence now, not table errors later.
@@ -132,22 +136,25 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         persistedOperations: config.persistedOperations,
         // Same subscriptions and Authorization header over SSE at /graphql/stream.
         // Rate limits first: their refusals come before server-sent events open.
-        plugins: [useRateLimits(rateLimits, verifyToken), useServerSentEvents(verifyToken), useRealtime(realtime), useStatisticsExport(verifyToken, log)],
+        plugins: [...(tracing ? [tracing.plugin({ codeOf: clientCodeOf })] : []), useRateLimits(rateLimits, verifyToken), useServerSentEvents(verifyToken), useRealtime(realtime), useStatisticsExport(verifyToken, log)],
       });
       const gate = createShutdownGate();
       const health = createHealthHandler(pubsub, () => gate.draining);
       const graphiql = config.env === 'development';
       if (graphiql) checkGraphiQLAssets();
+      // requestListener, not handleNodeRequestAndResponse: the latter never answers on Node 20
+      // with the @whatwg-node versions yoga 5.24 pulls in.
+      // Under the client's address: per-IP limits and failed authentications count by it.
+      const serveGraphQL = (req: IncomingMessage, res: ServerResponse) => withClientIp(clientIpOf(req, config.trustProxy), () => yoga.requestListener(req, res));
+      // Probes, /metrics and GraphiQL's assets are not traced.
+      const serve = tracing ? tracing.traceRequests(serveGraphQL, [yoga.graphqlEndpoint, `${yoga.graphqlEndpoint}/stream`, EXPORT_PATH]) : serveGraphQL;
       const server: Server = createServer(async (req, res) => {
         assignRequestId(req, res);
         if (await health(req, res)) return;
         if (metrics && (await metrics.handle(req, res))) return;
         if (gate.refuse(req, res)) return;
         if (graphiql && serveGraphiQLAsset(req, res)) return;
-        // requestListener, not handleNodeRequestAndResponse: the latter never answers on Node 20
-        // with the @whatwg-node versions yoga 5.24 pulls in.
-        // Under the client's address: per-IP limits and failed authentications count by it.
-        await withClientIp(clientIpOf(req, config.trustProxy), () => yoga.requestListener(req, res));
+        await serve(req, res);
       });
       const socketServer = attachWebSocketServer({
         server,

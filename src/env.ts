@@ -29,6 +29,8 @@ const duration = (fallback: string, min = 0, max = 365 * 86_400) =>
       })
       .pipe(z.number().min(min, `must be at least ${min} s`).max(max, `must be at most ${max} s`)),
   );
+/** OTEL_TRACES_SAMPLER's values that make sense for a server (the SDK's names). */
+const TRACE_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
 /** A rate-limit budget: points per window; 0 turns that limit off. */
 const budget = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
@@ -126,6 +128,24 @@ const EnvSchema = z
       .default('true')
       .transform((v) => v === 'true'),
     METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    /** OpenTelemetry traces over OTLP/HTTP (src/tracing/); off: the SDK is never loaded. The rest are the standard OTEL_* names. */
+    TRACING_ENABLED: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http', 'https']),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl(['http', 'https']),
+    OTEL_SERVICE_NAME: z.preprocess(emptyAsUndefined, z.string().max(100, 'must be at most 100 characters').default('casegraph')),
+    OTEL_TRACES_SAMPLER: z.preprocess(
+      emptyAsUndefined,
+      z
+        .enum(TRACE_SAMPLERS, { message: `must be one of ${TRACE_SAMPLERS.join(', ')}` })
+        .default('parentbased_always_on'),
+    ),
+    OTEL_TRACES_SAMPLER_ARG: z.preprocess(
+      emptyAsUndefined,
+      z.coerce.number({ message: 'must be a number from 0 to 1' }).min(0, 'must be a number from 0 to 1').max(1, 'must be a number from 0 to 1').optional(),
+    ),
     /** Seed a small demo data set into an empty embedded database. */
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })
@@ -173,11 +193,22 @@ export interface Config {
   logFormat: 'json' | 'pretty';
   seedDemo: boolean;
   metrics: { enabled: boolean; token: string | undefined };
+  tracing: TracingConfig;
   realtime: RealtimeConfig;
   graphql: GraphQLConfig;
   databaseStatementTimeoutMs: number;
   statisticsMinCell: number;
   persistedOperations: { manifest: string | undefined; only: boolean };
+}
+
+export interface TracingConfig {
+  enabled: boolean;
+  /** Where spans are POSTed (OTLP/HTTP JSON): the traces endpoint, or the base endpoint + /v1/traces. */
+  endpoint: string;
+  serviceName: string;
+  sampler: (typeof TRACE_SAMPLERS)[number];
+  /** The ratio of the traceidratio samplers (OTEL_TRACES_SAMPLER_ARG), 0 to 1. */
+  samplerRatio: number;
 }
 
 export interface GraphQLConfig {
@@ -283,6 +314,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
     seedDemo: env.SEED_DEMO,
     metrics: { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN },
+    tracing: {
+      enabled: env.TRACING_ENABLED,
+      // As the OTLP exporters read these: the signal's own endpoint as given, the base one + /v1/traces.
+      endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/+$/, '')}/v1/traces`,
+      serviceName: env.OTEL_SERVICE_NAME,
+      sampler: env.OTEL_TRACES_SAMPLER,
+      samplerRatio: env.OTEL_TRACES_SAMPLER_ARG ?? 1,
+    },
     graphql: {
       maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES,
       maxTokens: env.GRAPHQL_MAX_TOKENS,

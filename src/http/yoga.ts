@@ -56,6 +56,12 @@ function exposeExpectedErrors(error: unknown, message: string): Error {
   return masked instanceof GraphQLError ? withCode(masked, 'execute') : masked;
 }
 
+/** The `extensions.code` a client receives for `error` once masked (tracing records it by this). */
+export function clientCodeOf(error: unknown): string {
+  const code = (error instanceof GraphQLError && error.extensions?.code ? error : exposeExpectedErrors(error, 'Unexpected error.')) as GraphQLError;
+  return typeof code.extensions?.code === 'string' ? code.extensions.code : 'INTERNAL_SERVER_ERROR';
+}
+
 function isRecordNotFound(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
 }

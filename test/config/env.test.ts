@@ -40,4 +40,28 @@ describe('configuration', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '' })).toMatchObject({ databaseUrl: undefined, redisUrl: undefined });
   });
+
+  it('reads tracing from TRACING_ENABLED and the standard OTEL_* names, off by default', () => {
+    expect(loadConfig({}).tracing).toEqual({
+      enabled: false, endpoint: 'http://localhost:4318/v1/traces', serviceName: 'casegraph', sampler: 'parentbased_always_on', samplerRatio: 1,
+    });
+    const on = loadConfig({
+      TRACING_ENABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example:4318/', OTEL_SERVICE_NAME: 'casegraph-eu',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25',
+    }).tracing;
+    expect(on).toEqual({ enabled: true, endpoint: 'https://collector.example:4318/v1/traces', serviceName: 'casegraph-eu', sampler: 'parentbased_traceidratio', samplerRatio: 0.25 });
+    // The signal's own endpoint is used as it is.
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/traces' }).tracing.endpoint).toBe('http://b:4318/traces');
+  });
+
+  it('names each bad tracing setting', () => {
+    const problems = problemsOf({
+      TRACING_ENABLED: 'yes', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318', OTEL_TRACES_SAMPLER: 'sometimes', OTEL_TRACES_SAMPLER_ARG: '2',
+    });
+    expect(problems).toHaveLength(4);
+    expect(problems.find((p) => p.startsWith('TRACING_ENABLED:'))).toContain('true or false');
+    expect(problems.find((p) => p.startsWith('OTEL_EXPORTER_OTLP_ENDPOINT:'))).toContain('http://');
+    expect(problems.find((p) => p.startsWith('OTEL_TRACES_SAMPLER:'))).toContain('parentbased_always_on');
+    expect(problems.find((p) => p.startsWith('OTEL_TRACES_SAMPLER_ARG:'))).toContain('from 0 to 1');
+  });
 });
