@@ -101,7 +101,10 @@ describe('settings', () => {
     const verify = createTokenVerifier({ ...t.config.jwt, maxLifetimeS: 3600, clockSkewS: 0 });
     await expect(verify(await signed({ iat: now(), exp: now() + 7200 }))).rejects.toThrow('than the maximum of 1 h');
     await expect(verify(await signed({ iat: now() + 5, exp: now() + 600 }))).rejects.toThrow('issued in the future');
-    await expect(verify(await signed({ iat: now(), exp: now() + 3600 }))).resolves.toEqual({ staffId, expiresAt: expect.any(Number) });
+    await expect(verify(await signed({ iat: now(), exp: now() + 3600 }))).resolves.toEqual({
+      identity: { issuer: null, subject: staffId, email: null, key: JSON.stringify([null, staffId, null]) },
+      expiresAt: expect.any(Number),
+    });
   });
 
   it('applies the same rules to keys of a JWKS endpoint', async () => {
@@ -123,7 +126,7 @@ describe('settings', () => {
       await expect(verify(await sign({ iat: now() }))).rejects.toThrow('no expiry (exp)');
       await expect(verify(await sign({ iat: now(), exp: now() + 100 * YEAR }))).rejects.toThrow('lives longer');
       await expect(verify(await sign({ iat: now() + 600, exp: now() + 3600 }))).rejects.toThrow('issued in the future');
-      await expect(verify(await sign({ iat: now(), exp: now() + 3600 }))).resolves.toMatchObject({ staffId });
+      await expect(verify(await sign({ iat: now(), exp: now() + 3600 }))).resolves.toMatchObject({ identity: { subject: staffId } });
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
