@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   const database = await resolveDatabase(config, createLogger('warn'));
   openDatabase({ url: database.url, poolMax: database.poolMax });
   try {
-    const staff = await prisma.staffMember.findUnique({ where: { email }, select: { id: true, active: true, roles: true } });
+    const staff = await prisma.staffMember.findUnique({
+      where: { email },
+      select: { id: true, active: true, roles: true, externalIssuer: true, externalSubject: true },
+    });
     if (!staff) {
       const where = config.databaseUrl
         ? `the database "${whereIs(config.databaseUrl).database}" (DATABASE_URL); create one with npm run admin:create`
@@ -32,9 +35,10 @@ async function main(): Promise<void> {
     // As long as the server accepts (JWT_MAX_LIFETIME), no longer.
     const hours = +(config.jwt.maxLifetimeS / 3600).toFixed(2);
     console.error(`Token for ${email} (${staff.roles.join(', ')}), valid ${hours} hours:`);
+    // A staff member with a stored identity is reached only through it (src/auth/identity.ts).
     console.log(
-      await signStaffToken(staff.id, config.jwt.secret, {
-        issuer: config.jwt.issuer,
+      await signStaffToken(staff.externalSubject ?? staff.id, config.jwt.secret, {
+        issuer: staff.externalIssuer ?? config.jwt.issuer,
         audience: config.jwt.audience,
         expiresIn: `${config.jwt.maxLifetimeS}s`,
       }),
