@@ -2,13 +2,14 @@
 // order, the first that names someone deciding:
 //   1. link:  `iss` and `sub` equal a staff member's stored externalIssuer and externalSubject;
 //             an inactive one is refused, never passed over;
-//   2. email: with JWT_MATCH_EMAIL, a verified `email` equal (case-insensitively) to the email of
+//   2. id:    `sub` equal to the id of a staff member who has no stored identity (HS256
+//             development tokens, and providers told to send the staff id as `sub`): an exact
+//             match, so turning email matching on changes nothing for these tokens;
+//   3. email: with JWT_MATCH_EMAIL, a verified `email` equal (case-insensitively) to the email of
 //             exactly one active staff member who has no stored identity; the token's `iss` and
 //             `sub` are then stored on them (audited as an UPDATE of the StaffMember by
 //             themselves, operation `signIn`), so later tokens take step 1, whatever email they
-//             carry by then. A token without `iss` is never matched by email;
-//   3. id:    `sub` equal to the id of a staff member who has no stored identity (HS256
-//             development tokens, and providers told to send the staff id as `sub`).
+//             carry by then. A token without `iss` is never matched by email.
 // Once a staff member has a stored identity, only that identity reaches them. Nothing here
 // writes to the log: subjects and emails identify people.
 import { Prisma, prisma } from '../db.js';
@@ -31,18 +32,18 @@ export interface Resolution {
   snapshot: string;
 }
 
-// One fixed statement. Steps 2 and 3 are gated on the earlier ones finding nobody: the email
-// scan (lower(email) has no index; staff tables are small) runs only for an unlinked identity.
+// One fixed statement. Each step is gated on the earlier ones finding nobody: the email scan
+// (lower(email) has no index; staff tables are small) runs only for an identity nothing else names.
 const RESOLVE = `WITH pick AS (
-  SELECT CASE WHEN l.id IS NOT NULL THEN 'link' WHEN e.id IS NOT NULL THEN 'email' WHEN u.id IS NOT NULL THEN 'id' END AS route,
-         coalesce(l.id, e.id, u.id) AS id
+  SELECT CASE WHEN l.id IS NOT NULL THEN 'link' WHEN u.id IS NOT NULL THEN 'id' WHEN e.id IS NOT NULL THEN 'email' END AS route,
+         coalesce(l.id, u.id, e.id) AS id
     FROM (SELECT 1) AS one
     LEFT JOIN "StaffMember" l ON l."externalIssuer" = $1::text AND l."externalSubject" = $2::text
+    LEFT JOIN "StaffMember" u ON l.id IS NULL AND u.id = $4::uuid AND u."externalSubject" IS NULL
     LEFT JOIN LATERAL (
       SELECT (array_agg(x.id))[1] AS id FROM "StaffMember" x
-       WHERE l.id IS NULL AND $3::text IS NOT NULL AND lower(x.email) = $3::text AND x.active AND x."externalSubject" IS NULL
-      HAVING count(*) = 1) AS e ON true
-    LEFT JOIN "StaffMember" u ON l.id IS NULL AND e.id IS NULL AND u.id = $4::uuid AND u."externalSubject" IS NULL)
+       WHERE l.id IS NULL AND u.id IS NULL AND $3::text IS NOT NULL AND lower(x.email) = $3::text AND x.active AND x."externalSubject" IS NULL
+      HAVING count(*) = 1) AS e ON true)
 SELECT pg_current_snapshot()::text AS snapshot, p.route, p.id::text AS named, s.id, s."organizationId", s.email,
        s.roles::text[] AS roles, s.discipline::text AS discipline,
        array(SELECT m."teamId"::text FROM "TeamMembership" m WHERE m."staffId" = s.id AND m."endedAt" IS NULL) AS "teamIds"

@@ -135,7 +135,8 @@ const covers = (notice: Notice, staffId: string) => notice.staffId === null || n
 /**
  * Whether a change may alter an entry: one about that staff member; for an entry not resolved
  * through a stored identity, any new stored identity (it may name the token now); for one that
- * could match by email, any change (the matching staff member may have come or gone).
+ * nothing else names but an email could, any change (the matching staff member may have come or
+ * gone).
  */
 function affects(notice: Notice, entry: Pick<Entry, 'about' | 'linked' | 'byEmail'>): boolean {
   if (notice.staffId === null || notice.staffId === entry.about) return true;
@@ -147,7 +148,8 @@ function entryOf(resolution: Resolution, identity: Identity): Entry {
     staff: resolution.staff,
     about: resolution.about,
     linked: resolution.route === 'link',
-    byEmail: identity.email !== null,
+    // Named by a stored identity or a staff id, an email no longer matters.
+    byEmail: identity.email !== null && (resolution.route === null || resolution.route === 'email'),
     snapshot: parseSnapshot(resolution.snapshot),
     loadedAt: Date.now(),
   };

@@ -198,6 +198,11 @@ describe('other subjects', () => {
     await expectRefused(await sign({ sub: '00000000-0000-4000-8000-000000000000' }));
     const staff = await createStaff(orgId);
     await expectViewer(await sign({ sub: staff.id }), staff.id);
+    // A staff id is an exact match: it comes before another staff member's email, and links nobody.
+    const other = await createStaff(orgId, { email: `gil.${Date.now()}@agency.test` });
+    await expectViewer(await sign({ sub: staff.id, email: other.email, email_verified: true }), staff.id);
+    expect(await identityOf(other.id)).toMatchObject({ externalSubject: null });
+    expect(await identityOf(staff.id)).toMatchObject({ externalSubject: null });
   });
 });
 
