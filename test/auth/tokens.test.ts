@@ -95,6 +95,9 @@ describe('settings', () => {
     expect(() => loadConfig({ JWT_MAX_LIFETIME: 'forever' })).toThrow(/JWT_MAX_LIFETIME: must be a duration/);
     expect(() => loadConfig({ RATE_LIMIT_WINDOW: '0' })).toThrow(/RATE_LIMIT_WINDOW: must be at least 1 s/);
     expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY: must be true, false or a number/);
+    expect(loadConfig({}).jwt.matchEmail).toBe(false);
+    expect(loadConfig({ JWT_MATCH_EMAIL: 'true' }).jwt.matchEmail).toBe(true);
+    expect(() => loadConfig({ JWT_MATCH_EMAIL: 'yes' })).toThrow(/JWT_MATCH_EMAIL: must be true or false/);
   });
 
   it('takes the maximum lifetime and the clock skew from JWT_MAX_LIFETIME and JWT_CLOCK_SKEW', async () => {

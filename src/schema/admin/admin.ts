@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { prisma } from '../../db.js';
-import { viewerOf } from '../../auth/viewer.js';
+import { viewerOf } from '../viewer.js';
 import {
   createStaffMember,
   createTeam,
