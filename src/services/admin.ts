@@ -145,7 +145,6 @@ export function setTeamMembership(input: { teamId: string; staffId: string; role
   });
 }
 
-
 function uniqueIdentity(error: unknown): never {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
     throw new ValidationError('Another staff member already has this identity (issuer and subject)', 'subject');
