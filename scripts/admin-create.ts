@@ -1,11 +1,11 @@
 // The first administrator of an empty database (production bootstrap):
 //   npm run admin:create -- --email ada@agency.org --name "Ada Okafor" --organization "North Agency"
-//     [--setting COMMUNITY] [--subject <uuid>]
+//     [--setting COMMUNITY] [--subject <sub> [--issuer <iss>]]
 // Creates the organization when none has that name, and an active staff member with the ADMIN
-// role in it; prints the staff id (and, with JWT_SECRET, a 12-hour token). Everyone else is then
-// created through the API (createStaffMember). With an identity provider (JWT_JWKS_URL), a
-// token's `sub` is the staff id: pass the provider's subject for this person as --subject (a
-// UUID), or configure the provider to send the printed id as `sub`.
+// role in it; prints the staff id (and, with JWT_SECRET and no JWT_JWKS_URL, a 12-hour token).
+// Everyone else is then created through the API (createStaffMember, linkStaffIdentity). With an
+// identity provider (JWT_JWKS_URL), --subject stores this person's `sub` at the provider, of the
+// issuer --issuer (default JWT_ISSUER), as their identity (src/auth/identity.ts).
 // Expected failures are one line; exit code 1.
 import { parseArgs } from 'node:util';
 import { signStaffToken } from '../src/auth/tokens.js';
@@ -17,12 +17,14 @@ import { checkDatabase, describeStartupError } from '../src/startup.js';
 import { oneLine } from './cli.js';
 
 const SETTINGS = ['HOSPITAL', 'SCHOOL', 'CORRECTIONAL', 'COMMUNITY', 'HOME_HEALTH', 'OTHER'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const USAGE = 'usage: npm run admin:create -- --email <email> --name "<given> <family>" --organization "<name>" [--setting COMMUNITY] [--subject <uuid>]';
+const USAGE =
+  'usage: npm run admin:create -- --email <email> --name "<given> <family>" --organization "<name>" [--setting COMMUNITY] [--subject <sub> [--issuer <iss>, default JWT_ISSUER]]';
+/** As linkStaffIdentity takes them: compared exactly, so no surrounding spaces. */
+const CLAIM = /^\S(?:.*\S)?$/;
 
 class Refusal extends Error {}
 
-function readArguments() {
+function readArguments(defaultIssuer: string | undefined) {
   let values;
   try {
     ({ values } = parseArgs({
@@ -32,6 +34,7 @@ function readArguments() {
         organization: { type: 'string' },
         setting: { type: 'string', default: 'COMMUNITY' },
         subject: { type: 'string' },
+        issuer: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -45,20 +48,27 @@ function readArguments() {
   if (!organization) throw new Refusal(`--organization is required\n${USAGE}`);
   const setting = values.setting!.toUpperCase();
   if (!(SETTINGS as readonly string[]).includes(setting)) throw new Refusal(`--setting must be one of ${SETTINGS.join(', ')}`);
-  if (values.subject !== undefined && !UUID.test(values.subject)) throw new Refusal('--subject must be a UUID (the staff id a token names as sub)');
+  const subject = values.subject;
+  const issuer = values.issuer ?? defaultIssuer;
+  if (subject !== undefined && (!CLAIM.test(subject) || subject.length > 255)) {
+    throw new Refusal('--subject must be the person\'s `sub` at the identity provider: 1 to 255 characters, no surrounding spaces');
+  }
+  if (subject === undefined && values.issuer !== undefined) throw new Refusal(`--issuer goes with --subject\n${USAGE}`);
+  if (subject !== undefined && !issuer) throw new Refusal('--subject needs the identity provider\'s issuer (`iss`): pass --issuer or set JWT_ISSUER');
+  if (subject !== undefined && issuer && (!CLAIM.test(issuer) || issuer.length > 500)) throw new Refusal('--issuer must be 1 to 500 characters, no surrounding spaces');
   return {
     email,
     givenName: names.slice(0, -1).join(' '),
     familyName: names.at(-1)!,
     organization,
     setting: setting as (typeof SETTINGS)[number],
-    subject: values.subject?.toLowerCase(),
+    identity: subject !== undefined ? { issuer: issuer!, subject } : null,
   };
 }
 
 async function main(): Promise<void> {
-  const args = readArguments();
   const config = loadConfig();
+  const args = readArguments(config.jwt.issuer);
   if (config.databaseUrl) await checkDatabase(config.databaseUrl);
   const database = await resolveDatabase(config, createLogger('warn'));
   openDatabase({ url: database.url, poolMax: database.poolMax });
@@ -67,15 +77,16 @@ async function main(): Promise<void> {
       if (await tx.staffMember.findUnique({ where: { email: args.email }, select: { id: true } })) {
         throw new Refusal(`A staff member already has the email ${args.email}.`);
       }
-      if (args.subject && (await tx.staffMember.findUnique({ where: { id: args.subject }, select: { id: true } }))) {
-        throw new Refusal(`A staff member already has the id ${args.subject}.`);
+      const identity = args.identity && { externalIssuer: args.identity.issuer, externalSubject: args.identity.subject };
+      if (identity && (await tx.staffMember.findUnique({ where: { externalIssuer_externalSubject: identity }, select: { id: true } }))) {
+        throw new Refusal('A staff member already signs in with this subject of this issuer.');
       }
       const named = await tx.organization.findMany({ where: { name: args.organization }, select: { id: true }, take: 2 });
       if (named.length > 1) throw new Refusal(`Several organizations are named "${args.organization}": rename one first.`);
       const organization = named[0] ?? (await tx.organization.create({ data: { name: args.organization, setting: args.setting }, select: { id: true } }));
       const created = await tx.staffMember.create({
         data: {
-          ...(args.subject ? { id: args.subject } : {}),
+          ...identity,
           organizationId: organization.id,
           givenName: args.givenName,
           familyName: args.familyName,
@@ -92,9 +103,14 @@ async function main(): Promise<void> {
     console.error(
       `Created administrator ${args.email} in ${staff.organizationCreated ? 'the new' : 'the existing'} organization "${args.organization}".`,
     );
-    console.log(`staff id (a token's sub): ${staff.id}`);
-    if (config.jwt.secret) {
-      const token = await signStaffToken(staff.id, config.jwt.secret, { issuer: config.jwt.issuer, audience: config.jwt.audience });
+    console.log(`staff id: ${staff.id}`);
+    if (args.identity) console.log(`signs in with the subject ${args.identity.subject} of ${args.identity.issuer}`);
+    // With an identity provider the server takes its tokens only.
+    if (config.jwt.secret && !config.jwt.jwksUrl) {
+      const token = await signStaffToken(args.identity?.subject ?? staff.id, config.jwt.secret, {
+        issuer: args.identity?.issuer ?? config.jwt.issuer,
+        audience: config.jwt.audience,
+      });
       console.log(`token (12 h):\n${token}`);
     }
   } finally {

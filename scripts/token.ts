@@ -31,8 +31,9 @@ async function main(): Promise<void> {
   const hours = +(config.jwt.maxLifetimeS / 3600).toFixed(2);
   console.error(`Token for ${email} (${staff.roles.join(', ')}), valid ${hours} hours:`);
   console.log(
-    await signStaffToken(staff.id, config.jwt.secret, {
-      issuer: config.jwt.issuer,
+    // A staff member with a stored identity is reached only through it (src/auth/identity.ts).
+    await signStaffToken(staff.externalSubject ?? staff.id, config.jwt.secret, {
+      issuer: staff.externalIssuer ?? config.jwt.issuer,
       audience: config.jwt.audience,
       expiresIn: `${config.jwt.maxLifetimeS}s`,
     }),
@@ -43,6 +44,8 @@ interface StaffRow {
   id: string;
   active: boolean;
   roles: string[];
+  externalIssuer: string | null;
+  externalSubject: string | null;
 }
 
 /** From DATABASE_URL, the embedded database a running server holds, or the embedded database opened here. */
@@ -74,7 +77,7 @@ async function queryStaff(url: string, email: string): Promise<StaffRow | null> 
     try {
       await client.connect();
       const { rows } = await client.query<StaffRow>(
-        'SELECT id, active, roles::text[] AS roles FROM "StaffMember" WHERE email = $1',
+        'SELECT id, active, roles::text[] AS roles, "externalIssuer", "externalSubject" FROM "StaffMember" WHERE email = $1',
         [email],
       );
       return rows[0] ?? null;

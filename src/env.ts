@@ -62,6 +62,11 @@ const EnvSchema = z
     // At most 7 days: an access token, not a refresh token (and a socket's expiry timer fits).
     JWT_MAX_LIFETIME: duration('12h', 60, 7 * 86_400),
     JWT_CLOCK_SKEW: duration('60s', 0, 3600),
+    /** A token no stored identity names may be matched by its verified email (src/auth/identity.ts). */
+    JWT_MATCH_EMAIL: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true'),
     /** Client address behind proxies: false = the socket's; true or N = N hops from the right of X-Forwarded-For. */
     TRUST_PROXY: z
       .string()
@@ -185,6 +190,8 @@ export interface Config {
     maxLifetimeS: number;
     /** Seconds of clock difference tolerated for iat and nbf (exp is strict). */
     clockSkewS: number;
+    /** A token no stored identity names is matched to an unlinked staff member by its verified email, then linked. */
+    matchEmail?: boolean;
   };
   /** Hops of X-Forwarded-For to trust (0: the socket's address). */
   trustProxy: number;
@@ -301,6 +308,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       audience: env.JWT_AUDIENCE,
       maxLifetimeS: env.JWT_MAX_LIFETIME,
       clockSkewS: env.JWT_CLOCK_SKEW,
+      matchEmail: env.JWT_MATCH_EMAIL,
     },
     trustProxy: env.TRUST_PROXY,
     rateLimits: {

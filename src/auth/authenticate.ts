@@ -12,6 +12,7 @@ export function unauthenticated(message: string): GraphQLError {
 /**
  * The viewer for an Authorization value: null when none was sent (root fields then answer
  * UNAUTHENTICATED, introspection still works); a 401 error for a bad, expired or unknown one.
+ * HTTP, server-sent events, statistics exports and websockets' connection_init all come here.
  */
 export async function authenticate(authorization: unknown, verify: TokenVerifier): Promise<Viewer | null> {
   if (authorization === undefined || authorization === null || authorization === '') return null;
@@ -24,7 +25,9 @@ export async function authenticate(authorization: unknown, verify: TokenVerifier
     if (error instanceof TokenError) throw unauthenticated(error.message);
     throw error;
   }
-  const viewer = await viewerCache.get(claims.staffId, claims.expiresAt);
+  // Whom the token's identity names (src/auth/identity.ts); nobody, or someone inactive, is
+  // refused alike. A genuine token of someone without an account is no attack: not counted.
+  const viewer = await viewerCache.get(claims.identity, claims.expiresAt);
   if (!viewer) throw unauthenticated('The access token names no active staff member');
   return viewer;
 }

@@ -6,7 +6,11 @@ import { endWithin } from '../db/sessions.js';
 import type { Logger } from '../logger.js';
 import { viewerCache } from './viewer-cache.js';
 
-/** The channel the triggers of migration `staff_change_notify` notify: '<staff id or *>:<xid>'. */
+/**
+ * The channel the triggers of migrations `staff_change_notify` and `staff_external_identity`
+ * notify: '<staff id or *>:<xid>', and '<staff id>:<xid>:link' when that row now stores an
+ * external identity.
+ */
 export const STAFF_CHANNEL = 'casegraph_staff';
 
 export interface StaffChangeListener {
@@ -32,8 +36,8 @@ export function listenForStaffChanges(options: { url: string; log: Logger; retry
         session.on('end', () => resolve());
       });
       session.on('notification', ({ payload }) => {
-        const [staffId, xid] = (payload ?? '').split(':');
-        viewerCache.invalidate(staffId && staffId !== '*' ? staffId : null, xid && /^\d+$/.test(xid) ? BigInt(xid) : null);
+        const [staffId, xid, mark] = (payload ?? '').split(':');
+        viewerCache.invalidate(staffId && staffId !== '*' ? staffId : null, xid && /^\d+$/.test(xid) ? BigInt(xid) : null, mark === 'link');
       });
       try {
         client = session;

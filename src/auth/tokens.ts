@@ -1,5 +1,7 @@
 // Bearer tokens: HS256 with JWT_SECRET in development and test, or an OIDC provider's keys
-// (JWT_JWKS_URL) in production. `sub` is the StaffMember id; roles come from the database.
+// (JWT_JWKS_URL) in production. A token names an identity (`iss`, `sub`, and with JWT_MATCH_EMAIL
+// a verified `email`), which src/auth/identity.ts resolves to a staff member; roles come from the
+// database.
 // Either way a token must carry `exp` and `iat`, live at most JWT_MAX_LIFETIME (exp - iat) and
 // not be issued in the future beyond JWT_CLOCK_SKEW: a stolen token is useful for hours, not
 // years, and a socket opened with it closes at its exp. `exp` itself is strict (no skew).
@@ -18,10 +20,36 @@ export class TokenError extends Error {
   }
 }
 
+/** Who a verified token says its bearer is; identity.ts finds the staff member. */
+export interface Identity {
+  /** `iss`, null when the token has none. */
+  issuer: string | null;
+  /** `sub`. */
+  subject: string;
+  /** `email` (trimmed, lowercase) when JWT_MATCH_EMAIL is on and the token says `email_verified: true`; else null. */
+  email: string | null;
+  /** The three, unambiguously: the viewer cache's key. */
+  key: string;
+}
+
 export interface VerifiedToken {
-  staffId: string;
+  identity: Identity;
   /** Seconds since the epoch (`exp`). */
   expiresAt: number;
+}
+
+/** The longest email address (RFC 5321's path limit) considered for matching. */
+const MAX_EMAIL = 320;
+
+export function identityOf(payload: JWTPayload, options: { matchEmail?: boolean } = {}): Identity {
+  const issuer = typeof payload.iss === 'string' && payload.iss !== '' ? payload.iss : null;
+  const subject = payload.sub!;
+  const claimed = payload.email;
+  const email =
+    options.matchEmail && payload.email_verified === true && typeof claimed === 'string' && claimed.length <= MAX_EMAIL && claimed.trim() !== ''
+      ? claimed.trim().toLowerCase()
+      : null;
+  return { issuer, subject, email, key: JSON.stringify([issuer, subject, email]) };
 }
 
 export interface TokenVerifier {
@@ -43,7 +71,7 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
   // The skew covers nbf (and iat below); exp is checked strictly after jose.
   const options = { issuer: jwt.issuer, audience: jwt.audience, requiredClaims: ['exp', 'iat'], clockTolerance: clockSkewS };
   // A client sends the same token with every request: its signature is checked once a minute.
-  const verified = new Map<string, { staffId: string; expiresAt: number; until: number }>();
+  const verified = new Map<string, { identity: Identity; expiresAt: number; until: number }>();
   const known = (token: string, now: number) => {
     const entry = verified.get(token);
     // `until` is never past exp: an expired token is verified again, and refused.
@@ -52,7 +80,7 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
   const verify: TokenVerifier = async (token) => {
     const now = Date.now();
     const entry = known(token, now);
-    if (entry) return { staffId: entry.staffId, expiresAt: entry.expiresAt };
+    if (entry) return { identity: entry.identity, expiresAt: entry.expiresAt };
     const claims = await verifySignature(token);
     if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
     verified.set(token, { ...claims, until: Math.min(now + VERIFIED_TTL_MS, claims.expiresAt * 1000) });
@@ -69,7 +97,7 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
       throw new TokenError(...refusal(error as { code?: string; claim?: string; reason?: string }));
     }
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
-      throw new TokenError('The access token names no staff member (sub)');
+      throw new TokenError('The access token names no subject (sub)');
     }
     // jose made sure both are numbers.
     const exp = payload.exp!;
@@ -80,7 +108,7 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
     if (exp - iat > maxLifetimeS) {
       throw new TokenError(`The access token lives longer (exp - iat) than the maximum of ${describeSeconds(maxLifetimeS)}`);
     }
-    return { staffId: payload.sub, expiresAt: exp };
+    return { identity: identityOf(payload, jwt), expiresAt: exp };
   };
   return verify;
 }
@@ -102,18 +130,19 @@ function describeSeconds(s: number): string {
 }
 
 /**
- * A development/test token for a staff member (HS256), issued now. `expiresIn` as jose reads it: a
+ * A development/test token for a staff member (HS256), issued now. `subject` is their id, or the
+ * subject of their stored external identity (then pass its `issuer`). `expiresIn` as jose reads it: a
  * span ("90s", "2h") or an absolute `exp` (epoch seconds or a Date); default 12 h, the default
  * JWT_MAX_LIFETIME (pass the configured `jwt.maxLifetimeS` where it may be shorter).
  */
 export async function signStaffToken(
-  staffId: string,
+  subject: string,
   secret: string,
   options: { expiresIn?: string | number | Date; issuer?: string; audience?: string } = {},
 ): Promise<string> {
   let jwt = new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(staffId)
+    .setSubject(subject)
     .setIssuedAt()
     .setExpirationTime(options.expiresIn ?? '12h');
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);

@@ -1,14 +1,21 @@
-// Who the staff member behind a request is, without a database round trip per request.
+// Who the staff member behind a token is, without a database round trip per request.
 //
-// Entries are dropped when PostgreSQL says a staff row or a team membership changed: the
-// triggers of migration `staff_change_notify` NOTIFY `casegraph_staff` with the staff id and
-// the writing transaction's id after every commit that touches them (also changes made
-// outside the API), and every instance LISTENs (src/auth/staff-changes.ts). The instance that
-// made a change through the API drops its entry itself before answering. An entry remembers
-// the snapshot it was read in: a notice of a change that snapshot already saw is ignored, and a
+// Entries are keyed by the identity a token names (tokens.ts) and hold whom identity.ts
+// resolved it to. They are dropped when PostgreSQL says a staff row or a team membership
+// changed: the triggers of migrations `staff_change_notify` and `staff_external_identity`
+// NOTIFY `casegraph_staff` with the staff id and the writing transaction's id after every
+// commit that touches them (also changes made outside the API), marking a row that now stores
+// an external identity (`:link`), and every instance LISTENs (src/auth/staff-changes.ts). A
+// change drops the entries about that staff member (named, or named by `sub` as an id); a new
+// stored identity also drops every entry not resolved through a stored identity (it may now
+// name them), and any change drops those that could match by email. The instance that made a
+// change through the API drops its entries itself before answering. An entry remembers the
+// snapshot it was read in: a notice of a change that snapshot already saw is ignored, and a
 // change it did not see (also one announced while the read was under way) is never kept.
 // While no listener is connected the cache is bypassed, and a reconnect empties it.
-import { loadStaff, loadViewer, type Staff, type Viewer } from './viewer.js';
+import { resolveIdentity, type Resolution } from './identity.js';
+import type { Identity } from './tokens.js';
+import type { Staff, Viewer } from './viewer.js';
 
 const MAX_ENTRIES = 10_000;
 /** A safety net only: invalidation is by notification. */
@@ -18,19 +25,31 @@ const MAX_RECENT = 1_000;
 
 interface Entry {
   staff: Staff | null;
+  /** What a notice is matched against (affects). */
+  about: string | null;
+  linked: boolean;
+  byEmail: boolean;
   snapshot: Snapshot;
   loadedAt: number;
 }
 
-/** A change: which staff member (null: all), by which transaction (null: unknown, so unseen). */
+/**
+ * A change: which staff member (null: all), by which transaction (null: unknown, so unseen),
+ * and whether that row now stores an external identity.
+ */
 interface Notice {
   seq: number;
   staffId: string | null;
   xid: bigint | null;
+  link: boolean;
 }
 
 const entries = new Map<string, Entry>();
-/** Reads in flight, so concurrent first requests of one staff member share one query. */
+/** Keys of the entries about each staff member, of those not resolved through a stored identity, and of those among them that could match by email. */
+const aboutStaff = new Map<string, Set<string>>();
+const unlinked = new Set<string>();
+const byEmail = new Set<string>();
+/** Reads in flight, so concurrent first requests with one identity share one query. */
 const loading = new Map<string, Promise<Staff | null>>();
 const recent: Notice[] = [];
 let seq = 0;
@@ -39,24 +58,28 @@ const waiters = new Set<(notice: Notice) => void>();
 const listenWaiters = new Set<() => void>();
 
 export const viewerCache = {
-  /** The viewer for a verified token: cached while a listener is connected, else loaded. */
-  async get(staffId: string, expiresAt: number | null): Promise<Viewer | null> {
-    if (listeners === 0) return loadViewer(staffId, expiresAt);
-    const entry = entries.get(staffId);
+  /** The viewer for a verified token's identity: cached while a listener is connected, else resolved. */
+  async get(identity: Identity, expiresAt: number | null): Promise<Viewer | null> {
+    if (listeners === 0) {
+      const { staff } = await resolveIdentity(identity);
+      return staff && { ...staff, expiresAt };
+    }
+    const key = identity.key;
+    const entry = entries.get(key);
     if (entry && Date.now() - entry.loadedAt < MAX_AGE_MS) {
       return entry.staff && { ...entry.staff, expiresAt };
     }
-    let pending = loading.get(staffId);
+    let pending = loading.get(key);
     if (!pending) {
       const startedAt = seq;
-      pending = loadStaff(staffId).then(({ staff, snapshot }) => {
-        const seen = snapshot ? parseSnapshot(snapshot) : null;
-        const missed = recent.some((n) => n.seq > startedAt && covers(n, staffId) && !(seen && sees(seen, n.xid)));
-        if (seen && !missed && listeners > 0) remember(staffId, { staff, snapshot: seen, loadedAt: Date.now() });
-        return staff;
+      pending = resolveIdentity(identity).then((resolution) => {
+        const read = entryOf(resolution, identity);
+        const missed = recent.some((n) => n.seq > startedAt && affects(n, read) && !sees(read.snapshot, n.xid));
+        if (!missed && listeners > 0) remember(key, read);
+        return resolution.staff;
       });
-      pending.finally(() => loading.delete(staffId)).catch(() => {});
-      loading.set(staffId, pending);
+      pending.finally(() => loading.delete(key)).catch(() => {});
+      loading.set(key, pending);
     }
     const staff = await pending;
     return staff && { ...staff, expiresAt };
@@ -64,19 +87,19 @@ export const viewerCache = {
 
   /**
    * A change to one staff member (or all: null) by transaction `xid` (null: unknown) was
-   * committed: entries read before it are dropped.
+   * committed, storing an external identity on them if `link`: entries read before it that it
+   * may alter are dropped.
    */
-  invalidate(staffId: string | null, xid: bigint | null = null): void {
-    const notice: Notice = { seq: ++seq, staffId, xid };
+  invalidate(staffId: string | null, xid: bigint | null = null, link = false): void {
+    const notice: Notice = { seq: ++seq, staffId, xid, link };
     if (loading.size > 0) {
       recent.push(notice);
       if (recent.length > MAX_RECENT) recent.shift();
     } else recent.length = 0;
-    if (staffId === null) {
-      for (const [id, entry] of entries) if (!sees(entry.snapshot, xid)) entries.delete(id);
-    } else {
-      const entry = entries.get(staffId);
-      if (entry && !sees(entry.snapshot, xid)) entries.delete(staffId);
+    const candidates = staffId === null ? entries.keys() : [...(aboutStaff.get(staffId) ?? []), ...(link ? unlinked : byEmail)];
+    for (const key of [...candidates]) {
+      const entry = entries.get(key);
+      if (entry && !sees(entry.snapshot, xid)) forget(key);
     }
     for (const waiter of waiters) waiter(notice);
   },
@@ -109,6 +132,29 @@ export const viewerCache = {
 
 const covers = (notice: Notice, staffId: string) => notice.staffId === null || notice.staffId === staffId;
 
+/**
+ * Whether a change may alter an entry: one about that staff member; for an entry not resolved
+ * through a stored identity, any new stored identity (it may name the token now); for one that
+ * nothing else names but an email could, any change (the matching staff member may have come or
+ * gone).
+ */
+function affects(notice: Notice, entry: Pick<Entry, 'about' | 'linked' | 'byEmail'>): boolean {
+  if (notice.staffId === null || notice.staffId === entry.about) return true;
+  return !entry.linked && (notice.link || entry.byEmail);
+}
+
+function entryOf(resolution: Resolution, identity: Identity): Entry {
+  return {
+    staff: resolution.staff,
+    about: resolution.about,
+    linked: resolution.route === 'link',
+    // Named by a stored identity or a staff id, an email no longer matters.
+    byEmail: identity.email !== null && (resolution.route === null || resolution.route === 'email'),
+    snapshot: parseSnapshot(resolution.snapshot),
+    loadedAt: Date.now(),
+  };
+}
+
 interface Snapshot {
   xmin: bigint;
   xmax: bigint;
@@ -127,7 +173,26 @@ function sees(snapshot: Snapshot, xid: bigint | null): boolean {
   return xid < snapshot.xmin || (xid < snapshot.xmax && !snapshot.running.has(xid));
 }
 
-function remember(staffId: string, entry: Entry): void {
-  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  entries.set(staffId, entry);
+function remember(key: string, entry: Entry): void {
+  forget(key);
+  if (entries.size >= MAX_ENTRIES) forget(entries.keys().next().value!);
+  entries.set(key, entry);
+  if (entry.about) {
+    let keys = aboutStaff.get(entry.about);
+    if (!keys) aboutStaff.set(entry.about, (keys = new Set()));
+    keys.add(key);
+  }
+  if (!entry.linked) unlinked.add(key);
+  if (!entry.linked && entry.byEmail) byEmail.add(key);
+}
+
+function forget(key: string): void {
+  const entry = entries.get(key);
+  if (!entry) return;
+  entries.delete(key);
+  const keys = entry.about ? aboutStaff.get(entry.about) : undefined;
+  keys?.delete(key);
+  if (keys?.size === 0) aboutStaff.delete(entry.about!);
+  unlinked.delete(key);
+  byEmail.delete(key);
 }

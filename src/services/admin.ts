@@ -155,3 +155,43 @@ export function setTeamMembership(input: { teamId: string; staffId: string; role
   });
 }
 
+function uniqueIdentity(error: unknown): never {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    throw new ValidationError('Another staff member already has this identity (issuer and subject)', 'subject');
+  }
+  throw error;
+}
+
+/**
+ * Stores (identity given) or clears (null) the identity provider's issuer and subject by which a
+ * staff member signs in (src/auth/identity.ts). Once stored, only tokens naming that identity
+ * reach them. An administrator cannot change their own stored identity: that is how they are
+ * signed in now.
+ */
+export function setStaffIdentity(
+  input: { staffId: string; expectedVersion?: number | null; identity: { issuer: string; subject: string } | null },
+  ctx: Context,
+) {
+  const operation = input.identity ? 'linkStaffIdentity' : 'unlinkStaffIdentity';
+  return runMutation(ctx, operation, async (scope) => {
+    requireAdmin(scope);
+    const { tx, viewer } = scope;
+    const staff = await tx.staffMember.findFirst({ where: { id: input.staffId, organizationId: viewer.organizationId } });
+    if (!staff) throw new NotFoundError('StaffMember', input.staffId);
+    if (staff.id === viewer.id && staff.externalSubject !== null) {
+      throw new ValidationError('You cannot change or remove the identity you sign in with; another administrator can', 'staffId');
+    }
+    const issuer = input.identity?.issuer ?? null;
+    const subject = input.identity?.subject ?? null;
+    if (staff.externalIssuer === issuer && staff.externalSubject === subject) return staff;
+    const updated = await updateVersioned('StaffMember', staff, input.expectedVersion, (where) =>
+      tx.staffMember.update({ where, data: { externalIssuer: issuer, externalSubject: subject, version: { increment: 1 } } }).catch(uniqueIdentity),
+    );
+    await scope.audit({ action: 'UPDATE', entityType: 'StaffMember', entityId: staff.id, reason: subject ? 'identity provider subject linked' : 'identity provider subject unlinked' });
+    // Tokens this instance resolved through the old identity (or, for a new one, to nobody or by
+    // staff id) are forgotten at once; the others hear of it from PostgreSQL.
+    scope.afterCommit(() => viewerCache.invalidate(staff.id, null, subject !== null));
+    await scope.emit({ topic: topics.staff(staff.id), kind: 'STAFF_UPDATED', payload: { staffId: staff.id, active: updated.active } });
+    return updated;
+  });
+}

@@ -95,13 +95,19 @@ describe('settings', () => {
     expect(() => loadConfig({ JWT_MAX_LIFETIME: 'forever' })).toThrow(/JWT_MAX_LIFETIME: must be a duration/);
     expect(() => loadConfig({ RATE_LIMIT_WINDOW: '0' })).toThrow(/RATE_LIMIT_WINDOW: must be at least 1 s/);
     expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY: must be true, false or a number/);
+    expect(loadConfig({}).jwt.matchEmail).toBe(false);
+    expect(loadConfig({ JWT_MATCH_EMAIL: 'true' }).jwt.matchEmail).toBe(true);
+    expect(() => loadConfig({ JWT_MATCH_EMAIL: 'yes' })).toThrow(/JWT_MATCH_EMAIL: must be true or false/);
   });
 
   it('takes the maximum lifetime and the clock skew from JWT_MAX_LIFETIME and JWT_CLOCK_SKEW', async () => {
     const verify = createTokenVerifier({ ...t.config.jwt, maxLifetimeS: 3600, clockSkewS: 0 });
     await expect(verify(await signed({ iat: now(), exp: now() + 7200 }))).rejects.toThrow('than the maximum of 1 h');
     await expect(verify(await signed({ iat: now() + 5, exp: now() + 600 }))).rejects.toThrow('issued in the future');
-    await expect(verify(await signed({ iat: now(), exp: now() + 3600 }))).resolves.toEqual({ staffId, expiresAt: expect.any(Number) });
+    await expect(verify(await signed({ iat: now(), exp: now() + 3600 }))).resolves.toEqual({
+      identity: { issuer: null, subject: staffId, email: null, key: JSON.stringify([null, staffId, null]) },
+      expiresAt: expect.any(Number),
+    });
   });
 
   it('applies the same rules to keys of a JWKS endpoint', async () => {
@@ -123,7 +129,7 @@ describe('settings', () => {
       await expect(verify(await sign({ iat: now() }))).rejects.toThrow('no expiry (exp)');
       await expect(verify(await sign({ iat: now(), exp: now() + 100 * YEAR }))).rejects.toThrow('lives longer');
       await expect(verify(await sign({ iat: now() + 600, exp: now() + 3600 }))).rejects.toThrow('issued in the future');
-      await expect(verify(await sign({ iat: now(), exp: now() + 3600 }))).resolves.toMatchObject({ staffId });
+      await expect(verify(await sign({ iat: now(), exp: now() + 3600 }))).resolves.toMatchObject({ identity: { subject: staffId } });
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

@@ -107,32 +107,53 @@ describe('npm run token', { timeout: 120_000 }, () => {
 
 describe('npm run admin:create', { timeout: 120_000 }, () => {
   it('creates the first administrator and organization, whose token then works', async () => {
-    const subject = randomUUID();
+    const subject = `auth0|${randomUUID()}`;
+    const issuer = 'https://login.north.example/';
     const created = await adminCreate(['--email', 'Ada@North.example', '--name', 'Ada Okafor', '--organization', 'North Agency', '--subject', subject], {
       DATABASE_URL: migrated.url,
+      JWT_ISSUER: issuer,
     });
     expect(created.output).toContain('Created administrator ada@north.example in the new organization "North Agency".');
-    expect(created.output).toContain(`staff id (a token's sub): ${subject}`);
+    expect(created.output).toContain(`signs in with the subject ${subject} of ${issuer}`);
     expect(created.code).toBe(0);
+    const staffId = /staff id: ([0-9a-f-]{36})/.exec(created.output)![1]!;
 
     const client = new pg.Client({ connectionString: migrated.url });
     await client.connect();
     try {
       const { rows } = await client.query(
-        `SELECT s.id, s.roles::text[] AS roles, s.active, s."givenName", s."familyName", o.name AS organization
+        `SELECT s.id, s.roles::text[] AS roles, s.active, s."givenName", s."familyName", s."externalIssuer", s."externalSubject", o.name AS organization
            FROM "StaffMember" s JOIN "Organization" o ON o.id = s."organizationId" WHERE s.email = 'ada@north.example'`,
       );
-      expect(rows).toEqual([{ id: subject, roles: ['ADMIN'], active: true, givenName: 'Ada', familyName: 'Okafor', organization: 'North Agency' }]);
-      const audit = await client.query(`SELECT action, "entityType" FROM "AuditEvent" WHERE "entityId" = $1`, [subject]);
+      expect(rows).toEqual([
+        { id: staffId, roles: ['ADMIN'], active: true, givenName: 'Ada', familyName: 'Okafor', externalIssuer: issuer, externalSubject: subject, organization: 'North Agency' },
+      ]);
+      const audit = await client.query(`SELECT action, "entityType" FROM "AuditEvent" WHERE "entityId" = $1`, [staffId]);
       expect(audit.rows).toEqual([{ action: 'CREATE', entityType: 'StaffMember' }]);
     } finally {
       await client.end();
     }
+    // The printed development token names them as the server will look them up: by that identity.
+    const claims = JSON.parse(Buffer.from(/token \(12 h\):\n(\S+)/.exec(created.output)![1]!.split('.')[1]!, 'base64url').toString());
+    expect(claims).toMatchObject({ sub: subject, iss: issuer });
+
+    const sameIdentity = await adminCreate(['--email', 'bea@north.example', '--name', 'Bea Okafor', '--organization', 'North Agency', '--subject', subject, '--issuer', issuer], {
+      DATABASE_URL: migrated.url,
+    });
+    expect(sameIdentity.code).toBe(1);
+    expect(sameIdentity.output.trim()).toBe('admin:create: A staff member already signs in with this subject of this issuer.');
+    const noIssuer = await adminCreate(['--email', 'bea@north.example', '--name', 'Bea Okafor', '--organization', 'North Agency', '--subject', 'bea'], {
+      DATABASE_URL: migrated.url,
+    });
+    expect(noIssuer.code).toBe(1);
+    expect(noIssuer.output.trim()).toBe("admin:create: --subject needs the identity provider's issuer (`iss`): pass --issuer or set JWT_ISSUER");
 
     // npm run token finds them now.
     const minted = await token(['ada@north.example'], { DATABASE_URL: migrated.url });
     expect(minted.code).toBe(0);
     expect(minted.output).toContain('Token for ada@north.example (ADMIN)');
+    const mintedClaims = JSON.parse(Buffer.from(minted.output.trim().split('\n').at(-1)!.split('.')[1]!, 'base64url').toString());
+    expect(mintedClaims).toMatchObject({ sub: subject, iss: issuer });
 
     const again = await adminCreate(['--email', 'ada@north.example', '--name', 'Ada Okafor', '--organization', 'North Agency'], { DATABASE_URL: migrated.url });
     expect(again.code).toBe(1);

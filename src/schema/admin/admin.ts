@@ -2,7 +2,15 @@
 import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { prisma } from '../../db.js';
-import { createStaffMember, createTeam, setTeamMembership, updateOrganization, updateStaffMember } from '../../services/admin.js';
+import { viewerOf } from '../viewer.js';
+import {
+  createStaffMember,
+  createTeam,
+  setStaffIdentity,
+  setTeamMembership,
+  updateOrganization,
+  updateStaffMember,
+} from '../../services/admin.js';
 import { ApprovalSubjectEnum, DisciplineEnum, StaffRoleEnum } from '../enums.js';
 import { commonErrors } from '../errors.js';
 import { Organization } from '../organization/organization.js';
@@ -42,6 +50,55 @@ const UpdateStaffMemberInput = builder.inputType('UpdateStaffMemberInput', {
     phone: t.string({ validate: z.string().max(40) }),
   }),
 });
+
+// As the provider writes them (compared exactly, as OIDC does): no trimming, no surrounding spaces.
+const claim = (max: number) =>
+  z.string().min(1, 'must not be empty').max(max).regex(/^\S(?:.*\S)?$/, 'must not start or end with a space');
+
+const LinkStaffIdentityInput = builder.inputType('LinkStaffIdentityInput', {
+  fields: (t) => ({
+    staffId: t.globalID({ for: StaffMember, required: true }),
+    expectedVersion: t.int(),
+    issuer: t.string({ required: true, description: "The identity provider's `iss` (JWT_ISSUER when it is set)", validate: claim(500) }),
+    subject: t.string({ required: true, description: "The person's `sub` at that provider", validate: claim(255) }),
+  }),
+});
+
+const UnlinkStaffIdentityInput = builder.inputType('UnlinkStaffIdentityInput', {
+  fields: (t) => ({
+    staffId: t.globalID({ for: StaffMember, required: true }),
+    expectedVersion: t.int(),
+  }),
+});
+
+interface ExternalIdentityShape {
+  issuer: string;
+  subject: string;
+}
+
+const ExternalIdentity = builder.objectRef<ExternalIdentityShape>('ExternalIdentity').implement({
+  description: "The identity provider's issuer and subject a staff member signs in with (administrators only)",
+  fields: (t) => ({
+    issuer: t.exposeString('issuer'),
+    subject: t.exposeString('subject'),
+  }),
+});
+
+// Administrators of the staff member's own organization only: other staff get FORBIDDEN, and
+// an administrator reaching someone of another organization (a transfer's staff) gets null.
+builder.prismaObjectFields(StaffMember, (t) => ({
+  externalIdentity: t.field({
+    type: ExternalIdentity,
+    nullable: true,
+    authScopes: { role: 'ADMIN' },
+    description: 'How they sign in through the identity provider (linkStaffIdentity); null: by no stored identity',
+    select: { organizationId: true, externalIssuer: true, externalSubject: true },
+    resolve: (staff, _args, ctx) =>
+      staff.organizationId === viewerOf(ctx).organizationId && staff.externalIssuer && staff.externalSubject
+        ? { issuer: staff.externalIssuer, subject: staff.externalSubject }
+        : null,
+  }),
+}));
 
 const CreateTeamInput = builder.inputType('CreateTeamInput', {
   fields: (t) => ({
@@ -87,6 +144,28 @@ builder.mutationFields((t) => ({
         { ...input, staffId: input.staffId.id, supervisorId: input.supervisorId === undefined ? undefined : (input.supervisorId?.id ?? null) },
         ctx,
       );
+      return prisma.staffMember.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  linkStaffIdentity: t.prismaField({
+    type: 'StaffMember',
+    description:
+      "Stores the identity provider's issuer and subject a staff member signs in with: their tokens are then matched by it, and only by it. Admin only.",
+    errors: { types: [...commonErrors] },
+    args: { input: t.arg({ type: LinkStaffIdentityInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const { staffId, expectedVersion, issuer, subject } = input;
+      const { id } = await setStaffIdentity({ staffId: staffId.id, expectedVersion, identity: { issuer, subject } }, ctx);
+      return prisma.staffMember.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  unlinkStaffIdentity: t.prismaField({
+    type: 'StaffMember',
+    description: 'Clears the stored identity of a staff member: tokens naming it stop working at once. Admin only.',
+    errors: { types: [...commonErrors] },
+    args: { input: t.arg({ type: UnlinkStaffIdentityInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const { id } = await setStaffIdentity({ staffId: input.staffId.id, expectedVersion: input.expectedVersion, identity: null }, ctx);
       return prisma.staffMember.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),

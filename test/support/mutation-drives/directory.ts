@@ -34,6 +34,16 @@ export const directoryDrives: Record<string, Drive> = {
     const membership = await prisma.teamMembership.findUniqueOrThrow({ where: { teamId_staffId: { teamId: team.id, staffId: staff.id } } });
     return expected([], 'CREATE', 'TeamMembership', membership.id);
   },
+  async linkStaffIdentity(k) {
+    const staff = await createStaff(k.w.org.id);
+    await k.drive(k.w.admin, 'linkStaffIdentity', { staffId: g('StaffMember', staff.id), issuer: 'https://idp.test', subject: `idp-${unique()}` });
+    return expected([], 'UPDATE', 'StaffMember', staff.id);
+  },
+  async unlinkStaffIdentity(k) {
+    const staff = await createStaff(k.w.org.id, { externalIssuer: 'https://idp.test', externalSubject: `idp-${unique()}` });
+    await k.drive(k.w.admin, 'unlinkStaffIdentity', { staffId: g('StaffMember', staff.id) });
+    return expected([], 'UPDATE', 'StaffMember', staff.id);
+  },
   async registerProvider(k) {
     const provider = await k.drive(k.w.supervisor, 'registerProvider', {
       name: `Provider ${unique()}`, kind: 'HOUSING', region: 'North', languages: ['en'], services: [{ name: 'Rapid rehousing', serviceType: 'HOUSING' }],
