@@ -13,6 +13,9 @@ if (!Number.isFinite(minutes) || minutes <= 0) {
   process.exit(2);
 }
 
+// Interrupted: exit through 'exit', whose handlers stop the servers and the private Redis.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 const report = await runSoak({ seconds: Math.round(minutes * 60), log: (line) => console.error(`[soak] ${line}`) });
 console.log(JSON.stringify(report, null, 2));
 const { events } = report;

@@ -263,6 +263,10 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
+// Killed with the process that started them, however it exits (an interrupted soak included).
+const redisServers = new Set<ChildProcess>();
+process.once('exit', () => redisServers.forEach((child) => child.kill('SIGKILL')));
+
 /** A redis-server of this test only, on a free port, without persistence. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
@@ -275,6 +279,9 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
         stdio: 'ignore',
       });
+      const started = child;
+      redisServers.add(started);
+      started.once('exit', () => redisServers.delete(started));
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => {});
       try {
