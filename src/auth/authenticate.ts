@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { extractBearer, TokenError, type TokenVerifier } from './tokens.js';
+import { extractBearer, TokenError, type Identity, type TokenVerifier } from './tokens.js';
 import type { Viewer } from './viewer.js';
 import { viewerCache } from './viewer-cache.js';
 
@@ -15,6 +15,11 @@ export function unauthenticated(message: string): GraphQLError {
  * HTTP, server-sent events, statistics exports and websockets' connection_init all come here.
  */
 export async function authenticate(authorization: unknown, verify: TokenVerifier): Promise<Viewer | null> {
+  return (await authenticateIdentity(authorization, verify))?.viewer ?? null;
+}
+
+/** As authenticate, with the identity the token named (a websocket rechecks it, staff-recheck.ts). */
+export async function authenticateIdentity(authorization: unknown, verify: TokenVerifier): Promise<{ viewer: Viewer; identity: Identity } | null> {
   if (authorization === undefined || authorization === null || authorization === '') return null;
   const token = extractBearer(authorization);
   if (!token) throw unauthenticated('The Authorization header must be "Bearer <token>"');
@@ -29,5 +34,5 @@ export async function authenticate(authorization: unknown, verify: TokenVerifier
   // refused alike. A genuine token of someone without an account is no attack: not counted.
   const viewer = await viewerCache.get(claims.identity, claims.expiresAt);
   if (!viewer) throw unauthenticated('The access token names no active staff member');
-  return viewer;
+  return { viewer, identity: claims.identity };
 }

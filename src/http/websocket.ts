@@ -2,7 +2,8 @@
 // (the pattern of graphql-yoga's graphql-ws example). The token rides in
 // connectionParams.authorization; the socket closes with
 //   4401 when it is missing, bad or expires,
-//   4403 when the staff member is deactivated (checked every WS_STAFF_RECHECK_MS and on each event),
+//   4403 when the token no longer names its staff member: deactivated (checked every
+//        WS_STAFF_RECHECK_MS and on each event), unlinked or relinked (every WS_STAFF_RECHECK_MS),
 //   1013 when the client reads too slowly (WS_MAX_BUFFERED_BYTES / WS_MAX_QUEUED_EVENTS): it
 //        reconnects and resubscribes with afterEventId, graphql-ws clients retry on 1013,
 //   1001 on shutdown, after the events already on their way were delivered (drain),
@@ -28,16 +29,16 @@ import type { Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { authenticate } from '../auth/authenticate.js';
-import type { TokenVerifier } from '../auth/tokens.js';
+import { authenticateIdentity } from '../auth/authenticate.js';
+import { viewerCache } from '../auth/viewer-cache.js';
+import type { Identity, TokenVerifier } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
-import { prisma } from '../db.js';
 import type { Logger } from '../logger.js';
 import { CLOSE_FORBIDDEN, CLOSE_SLOW_CONSUMER } from '../realtime/connection.js';
 import { withClientIp, clientIpOf } from './rate-limits/client-ip.js';
 import type { RateLimits } from './rate-limits/limits.js';
 import { rateLimitedError, rateLimitMessage, refuseUnverified, spendOperation } from './rate-limits/plugin.js';
-import { closeDeactivated } from './staff-recheck.js';
+import { closeRevoked } from './staff-recheck.js';
 import { CLOSE_RATE_LIMITED, CLOSE_TRY_AGAIN_LATER, createSocketLimits } from './ws-limits.js';
 import { Delivery, SLOW_CONSUMER_REASON } from './ws-delivery.js';
 import { CLOSE_HANDSHAKE_MS, refuse, Session, type Extra } from './ws-session.js';
@@ -107,19 +108,20 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         socket.close(CLOSE_RATE_LIMITED, rateLimitMessage(throttled));
         return false;
       }
-      let viewer: Viewer | null;
+      let authenticated: { viewer: Viewer; identity: Identity } | null;
       try {
         // Under the socket's address: a refused token counts against it (rate-limits/plugin.ts).
-        viewer = await withClientIp(session.ip, () => authenticate(authorization, verifyToken));
+        authenticated = await withClientIp(session.ip, () => authenticateIdentity(authorization, verifyToken));
       } catch (error) {
         if (!(error instanceof GraphQLError)) throw error;
         socket.close(CLOSE_UNAUTHORIZED, error.message.slice(0, 120));
         return false;
       }
-      if (!viewer) {
+      if (!authenticated) {
         socket.close(CLOSE_UNAUTHORIZED, 'connectionParams.authorization is required');
         return false;
       }
+      const { viewer, identity } = authenticated;
       if (!limits.admitStaff(viewer.id)) {
         socket.close(CLOSE_RATE_LIMITED, `Too many sockets for this staff member (${options.maxSocketsPerStaff ?? 20})`);
         return false;
@@ -127,6 +129,8 @@ export function attachWebSocketServer(options: WebSocketOptions) {
       // The credentials are not needed any more: not kept for the socket's life.
       delete (ctx as { connectionParams?: unknown }).connectionParams;
       session.viewer = viewer;
+      // Not a credential (issuer, subject, email): what the recheck resolves again.
+      session.identity = identity;
       session.operations = ctx.subscriptions as Record<string, unknown>;
       session.operations = ctx.subscriptions as Record<string, unknown>;
       session.requestId = requestIdOf(undefined);
@@ -267,9 +271,9 @@ export function attachWebSocketServer(options: WebSocketOptions) {
   });
 
   const recheck = setInterval(() => {
-    closeDeactivated(sessions, async (ids) => {
-      const active = await prisma.staffMember.findMany({ where: { id: { in: ids }, active: true }, select: { id: true } });
-      return new Set(active.map((staff) => staff.id));
+    closeRevoked(sessions, async (identities) => {
+      const named = await Promise.all(identities.map(async (identity) => [identity.key, (await viewerCache.get(identity, null))?.id ?? null] as const));
+      return new Map(named);
     }).catch((error: unknown) => log.warn({ err: error }, 'could not recheck websocket staff members'));
   }, options.staffRecheckMs ?? 60_000);
   recheck.unref();

@@ -1,6 +1,7 @@
 // One socket of the graphql-ws server (websocket.ts): who it is, what the real-time layer may
 // ask of it, and the socket as graphql-ws's protocol sees it.
 import type { WebSocket } from 'ws';
+import type { Identity } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { RealtimeConnection } from '../realtime/connection.js';
 import type { EventStream } from '../realtime/stream.js';
@@ -16,6 +17,8 @@ export const CLOSE_HANDSHAKE_MS = 5000;
  */
 export class Session implements RealtimeConnection {
   viewer: Viewer | undefined;
+  /** Whom the socket's token named: rechecked periodically (staff-recheck.ts). */
+  identity: Identity | undefined;
   requestId: string | undefined;
   /** The client's address (per-IP limits); `pending` until its connection_init arrives. */
   ip = '';

@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/env.js';
 import { createLogger } from '../../src/logger.js';
 import { expectData, startTestApp, type TestApp } from '../support/app.js';
 import { createOrganization, createStaff, globalId } from '../support/factories.js';
+import { waitFor } from '../support/realtime.js';
 import { countStatements } from '../support/sql.js';
 
 const ISSUER = 'https://login.test.example/';
@@ -45,7 +46,7 @@ beforeAll(async () => {
   const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
 
   const log = createLogger('debug', { write: (line: string) => void lines.push(line) });
-  t = await startTestApp('oidc', { JWT_JWKS_URL: jwksUrl, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_MATCH_EMAIL: 'true' }, { log });
+  t = await startTestApp('oidc', { JWT_JWKS_URL: jwksUrl, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_MATCH_EMAIL: 'true', WS_STAFF_RECHECK_MS: '200' }, { log });
   // Another instance of the same database: no email matching, any issuer the keys sign for.
   const app = buildApp(
     loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: t.databaseUrl, DATABASE_POOL_MAX: '2', JWT_JWKS_URL: jwksUrl, JWT_AUDIENCE: AUDIENCE }),
@@ -157,6 +158,31 @@ describe('a stored issuer and subject', () => {
     const unknown = await closeOf(await sign({ sub: SUBJECT('nobody') }));
     expect(unknown).toEqual({ code: 4401, reason: 'The access token names no active staff member' });
   });
+
+  it('close an open websocket once its identity is unlinked, and leave the others open', async () => {
+    const listen = async (staffId: string, subject: string) => {
+      let closed: { code: number; reason: string } | undefined;
+      let connected!: () => void;
+      const opened = new Promise<void>((resolve) => (connected = resolve));
+      const client = t.wsClient(await sign({ sub: subject }), {
+        on: { connected: () => connected(), closed: (event: any) => (closed = { code: event.code, reason: event.reason }) },
+      });
+      client.subscribe({ query: 'subscription { crisisAlerts { eventId } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+      await opened;
+      return { staffId, closed: () => closed };
+    };
+    const unaSubject = SUBJECT('una');
+    const kimSubject = SUBJECT('kim');
+    const una = await listen((await createStaff(orgId, { externalIssuer: ISSUER, externalSubject: unaSubject })).id, unaSubject);
+    const kim = await listen((await createStaff(orgId, { externalIssuer: ISSUER, externalSubject: kimSubject })).id, kimSubject);
+
+    expectData(await t.gql(UNLINK, { input: { staffId: globalId('StaffMember', una.staffId) } }, { token: adminToken }));
+    await waitFor(() => una.closed(), { what: "the unlinked staff member's socket to close" });
+    expect(una.closed()).toEqual({ code: 4403, reason: 'The token no longer names an active staff member' });
+    // Judged by the same recheck (every 200 ms), Kim's socket stays open.
+    expect(kim.closed()).toBeUndefined();
+  });
+
 });
 
 describe('a verified email (JWT_MATCH_EMAIL)', () => {
