@@ -161,18 +161,18 @@ function errorResponse(code: string, message: string): Buffer {
   return Buffer.concat([header, body]);
 }
 
-/**
- * PGlite 0.4 writes a postmaster.pid (with a fake pid, -42) but never checks it: two
- * processes would happily open the same directory and corrupt it. So keep our own lock
- * file with the real pid and host. A lock whose process is gone (killed, crashed) is
- * stale: take it over. PGlite itself recovers from an unclean stop (WAL replay).
- */
 interface Lock {
   /** Adds the database's URL to the lock file, for CLIs to connect while this process holds it. */
   publish(url: string): Promise<void>;
   release(): Promise<void>;
 }
 
+/**
+ * PGlite 0.4 writes a postmaster.pid (with a fake pid, -42) but never checks it: two
+ * processes would happily open the same directory and corrupt it. So keep our own lock
+ * file with the real pid and host. A lock whose process is gone (killed, crashed) is
+ * stale: take it over. PGlite itself recovers from an unclean stop (WAL replay).
+ */
 async function acquireLock(dir: string, log: (m: string) => void): Promise<Lock> {
   const path = join(dir, LOCK_FILE);
   const token = randomUUID();
