@@ -61,7 +61,7 @@ async function gql(query: string, variables: Record<string, unknown> = {}, as = 
 }
 
 async function readiness(): Promise<{ status: number; database?: string }> {
-  const response = await fetch(`${server!.url}/ready`);
+  const response = await fetch(`${server!.url}/ready`, { signal: AbortSignal.timeout(10_000) });
   const body: any = await response.json();
   return { status: response.status, database: body.checks?.database };
 }
@@ -82,7 +82,10 @@ describe('PostgreSQL restarted under load', () => {
 
     await pg.stop('fast');
     const downAt = results.length;
-    await waitFor(async () => (await readiness()).database === 'down', { what: '/ready to report the database down' });
+    await waitFor(async () => (await readiness()).database === 'down', { what: '/ready to report the database down' }).catch((error: unknown) => {
+      // Seen once with two suites on the machine ("fetch failed"): say what the server did.
+      throw new Error(`${(error as Error).message}; the server's last output: ${server!.output().slice(-2000)}`);
+    });
     expect((await readiness()).status).toBe(503);
     // Some requests during the outage.
     await waitFor(() => results.length >= downAt + 12, { what: 'requests during the outage', timeoutMs: 60_000 });

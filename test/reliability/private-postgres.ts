@@ -46,7 +46,12 @@ export async function startPrivatePostgres(database = 'casegraph'): Promise<Priv
       await asPostgres(`${BIN}/pg_ctl`, ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
     },
     async stop(mode = 'fast') {
-      await asPostgres(`${BIN}/pg_ctl`, ['-D', data, '-m', mode, '-w', 'stop']).catch(() => undefined);
+      // A stop that failed (a server not running is no failure) must not pass for one: the test
+      // would then wait for an outage that never came.
+      const failed = await asPostgres(`${BIN}/pg_ctl`, ['-D', data, '-m', mode, '-w', 'stop']).then(() => null, (error: unknown) => error);
+      if (!failed) return;
+      const running = await asPostgres(`${BIN}/pg_ctl`, ['-D', data, 'status']).then(() => true, () => false);
+      if (running) throw new Error(`the private PostgreSQL did not stop (${mode}): ${String((failed as { stderr?: unknown }).stderr ?? failed)}`);
     },
     async destroy() {
       await server.stop('immediate');
