@@ -78,6 +78,7 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         url: database.url,
         poolMax: database.poolMax,
         server: database.kind === 'postgresql',
+        embedded: database.kind === 'embedded',
         statementTimeoutMs: config.databaseStatementTimeoutMs,
         connectionTimeoutMs: config.databasePoolTimeoutMs,
       });

@@ -27,13 +27,19 @@ export interface DatabaseOptions {
    *   request was ~15% of the server's CPU. Plans stay custom per execution, as unprepared.
    */
   server?: boolean;
+  /**
+   * The server's pool on the embedded database, which serves one session at a time, in turn
+   * (embedded.ts): it lets go of it soon after each burst of work and now and then under steady
+   * load, so that a CLI (npm run token) gets a turn. A reconnection in-process costs little.
+   */
+  embedded?: boolean;
   /** PostgreSQL's statement_timeout on a server's sessions (0: none): no request holds a connection for minutes. */
   statementTimeoutMs?: number;
   /** How long a query waits for a pooled connection on a server (pg waits forever by default). */
   connectionTimeoutMs?: number;
 }
 
-export function openDatabase({ url, poolMax, server = false, statementTimeoutMs = 0, connectionTimeoutMs = 5000 }: DatabaseOptions): PrismaClient {
+export function openDatabase({ url, poolMax, server = false, embedded = false, statementTimeoutMs = 0, connectionTimeoutMs = 5000 }: DatabaseOptions): PrismaClient {
   if (opened) {
     if (opened.url !== url) throw new Error('This process already uses another database');
     opened.refs += 1;
@@ -50,10 +56,7 @@ export function openDatabase({ url, poolMax, server = false, statementTimeoutMs 
           },
           { statementNameGenerator: statementNames() },
         )
-      : // The embedded database serves one session at a time, in turn (embedded.ts): let go of it
-        // soon after each burst of work and now and then under steady load, so that a CLI (npm
-        // run token) gets a turn. A reconnection to the in-process database costs little.
-        new PrismaPg({ connectionString: url, max: poolMax, idleTimeoutMillis: 100, maxUses: 50 }),
+      : new PrismaPg({ connectionString: url, max: poolMax, ...(embedded ? { idleTimeoutMillis: 100, maxUses: 50 } : {}) }),
     log: [{ emit: 'event', level: 'query' }],
   });
   // Statement counting for N+1 tests and diagnostics; costs nothing without listeners.
