@@ -92,7 +92,9 @@ export function createTracing(config: TracingConfig, log: Logger): Tracing {
   prisma.setTracerProvider(provider);
   prisma.enable();
   const tracer = provider.getTracer('casegraph');
-  log.info({ endpoint: config.endpoint, sampler: config.sampler }, `tracing: exporting spans to ${config.endpoint}`);
+  // The origin only: an endpoint URL may carry credentials or a token in its query.
+  const endpoint = new URL(config.endpoint).origin;
+  log.info({ endpoint, sampler: config.sampler }, `tracing: exporting spans to ${endpoint}`);
 
   return {
     traceRequests: (handler, routes) => traceRequests(handler, { tracer, propagator: new W3CTraceContextPropagator(), routes }),
