@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { expectData, startTestApp, type TestApp } from '../support/app.js';
+import { refuseFamilyName } from '../support/sql.js';
 import { createOrganization, createStaff } from '../support/factories.js';
 
 const PHI = {
@@ -112,10 +113,7 @@ describe('logs', () => {
     expect(nul.data?.registerClient).toEqual({ __typename: 'ValidationError', field: 'input.givenName', code: 'BAD_USER_INPUT' });
 
     // An internal error whose database message quotes the row ("Failing row contains (...)").
-    const db = new pg.Client({ connectionString: t.databaseUrl });
-    await db.connect();
-    await db.query(`ALTER TABLE "Client" ADD CONSTRAINT phi_probe CHECK ("familyName" <> '${PHI.boom}') NOT VALID`);
-    await db.end();
+    await refuseFamilyName(t.databaseUrl, 'phi_probe', PHI.boom);
     const internal = await post('phi-internal-0006', {
       query: 'mutation R($input: RegisterClientInput!) { registerClient(input: $input) { __typename } }',
       variables: { input: { givenName: PHI.givenName, familyName: PHI.boom, phone: PHI.phone } },

@@ -4,12 +4,12 @@
 // and hold no client's data, document, variables or error message anywhere. Off, nothing is
 // sent; at shutdown the last spans are flushed, within a bound when the collector hangs.
 import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { TRACING_SHUTDOWN_MS } from '../../src/tracing/sdk.js';
 import { expectData, startTestApp, type TestApp } from '../support/app.js';
+import { refuseFamilyName } from '../support/sql.js';
 import { createOrganization, createStaff } from '../support/factories.js';
 import { SPAN_KIND_SERVER, STATUS_CODE_ERROR, startOtlpReceiver, type ExportedSpan, type OtlpReceiver } from '../support/otlp.js';
 
@@ -123,10 +123,7 @@ describe('tracing on', () => {
     expect(unknownField.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const syntax = await post('trace-syntax-0008', { query: `{ clients(filter: { search: "${PHI.search}" }) { totalCount ` });
     expect(syntax.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
-    const db = new pg.Client({ connectionString: t!.databaseUrl });
-    await db.connect();
-    await db.query(`ALTER TABLE "Client" ADD CONSTRAINT trace_probe CHECK ("familyName" <> '${PHI.boom}') NOT VALID`);
-    await db.end();
+    await refuseFamilyName(t!.databaseUrl, 'trace_probe', PHI.boom);
     const internal = await post('trace-internal-0009', {
       query: 'mutation Boom($input: RegisterClientInput!) { registerClient(input: $input) { __typename } }',
       variables: { input: { givenName: PHI.givenName, familyName: PHI.boom, phone: PHI.phone } },

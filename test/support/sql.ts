@@ -1,5 +1,6 @@
 // Counts the SQL statements the Prisma client sends while `work` runs: the N+1 question is
 // answered by counting round trips, never by timing them.
+import pg from 'pg';
 import { onQuery } from '../../src/db.js';
 
 // Request-path SQL is built by Prisma and schema-qualified; the sweeps' raw SQL is not.
@@ -18,5 +19,20 @@ export async function countStatements<T>(work: () => Promise<T>): Promise<{ resu
     return { result: await work(), statements };
   } finally {
     stop();
+  }
+}
+
+/**
+ * Makes registering a client with this family name fail inside PostgreSQL, whose message then
+ * quotes the row ("Failing row contains (...)"): an internal error carrying PHI, for the tests
+ * that check logs and traces never repeat a message.
+ */
+export async function refuseFamilyName(databaseUrl: string, constraint: string, familyName: string): Promise<void> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(`ALTER TABLE "Client" ADD CONSTRAINT ${constraint} CHECK ("familyName" <> '${familyName}') NOT VALID`);
+  } finally {
+    await db.end();
   }
 }
