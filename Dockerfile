@@ -29,7 +29,8 @@ FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000 \
-    NODE_OPTIONS=--max-old-space-size=384
+    NODE_OPTIONS="--max-old-space-size=384 --max-semi-space-size=16" \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json /app/package-lock.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

@@ -41,13 +41,20 @@ const SERVER_DIR = resolve(process.env.BENCH_SERVER_DIR || CHECKOUT);
 
 /**
  * How the checkout's `npm start` runs its server (built first when it has a build), without
- * npm in between: node is then the process whose CPU and memory are read.
+ * npm in between: node is then the process whose CPU and memory are read. Leading `NAME=value`
+ * words of the script are its environment (defaults of `${NAME:-value}` taken as written).
  */
-function serverArgs(dir: string): string[] {
+function serverStart(dir: string): { args: string[]; env: Record<string, string> } {
   const start: string = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts.start;
-  if (!start.startsWith('node ')) return ['--import', 'tsx', 'src/index.ts'];
+  const words = start.replace(/\$\{\w+:-([^}]*)\}/g, '$1').split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^\w+=/.test(words[0] ?? '')) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
+  if (words[0] !== 'node') return { args: ['--import', 'tsx', 'src/index.ts'], env };
   if (existsSync(join(dir, 'tsconfig.build.json'))) execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit' });
-  return start.replace(/\$\{\w+:-([^}]*)\}/g, '$1').split(/\s+/).slice(1);
+  return { args: words.slice(1), env };
 }
 const OTHER_SERVER = SERVER_DIR !== CHECKOUT;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/cg_bench';
@@ -139,16 +146,17 @@ async function main(): Promise<void> {
     JWT_AUDIENCE: '',
     // One staff member at benchmark rates is no person: budgets no run can reach, still counted
     // (their cost is part of what is measured).
-    // Capacity, not load shedding: at c50 a slow operation's requests queue for a connection longer than the default 5 s.
+    // Capacity, not load shedding: at c50 a slow operation's requests wait for their turn to execute longer than the default 5 s.
     DATABASE_POOL_TIMEOUT_MS: '120000',
     RATE_LIMIT_IP_REQUESTS: '1000000000',
     RATE_LIMIT_MUTATIONS: '1000000000',
     RATE_LIMIT_EXPENSIVE_QUERIES: '1000000000',
   };
   const [serverPort, barePort, countPort] = [await freePort(), await freePort(), await freePort()];
-  const server = spawnNode('server', serverArgs(SERVER_DIR), {
+  const start = serverStart(SERVER_DIR);
+  const server = spawnNode('server', start.args, {
     cwd: SERVER_DIR,
-    env: { ...process.env, ...serverEnv, PORT: String(serverPort) },
+    env: { ...process.env, ...start.env, ...serverEnv, PORT: String(serverPort) },
     logFile: join(logs, 'server.log'),
   });
   const bare = spawnNode('bare yoga', ['--import', 'tsx', 'bench/bare-yoga.ts'], {
@@ -275,7 +283,7 @@ async function main(): Promise<void> {
       loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),
     },
     node: process.version,
-    server: { dir: SERVER_DIR, commit: serverCommit, uncommittedChanges: serverDirty, benchCommit: git(CHECKOUT, 'rev-parse', '--short', 'HEAD') },
+    server: { dir: SERVER_DIR, commit: serverCommit, uncommittedChanges: serverDirty, benchCommit: git(CHECKOUT, 'rev-parse', '--short', 'HEAD'), start },
     database: { url: DATABASE_URL.replace(/\/\/[^@/]*@/, '//'), clients, redis: REDIS_URL || null },
     settings: { rounds: ROUNDS, secondsPerRun: SECONDS, warmupSeconds: WARMUP_SECONDS, concurrency: CONCURRENCY, runLength: 'requests sized to last about secondsPerRun, at least one per connection' },
     actors: {

@@ -14,6 +14,7 @@ import { assignRequestId, createHealthHandler } from './http/health.js';
 import { clientIpOf, withClientIp } from './http/rate-limits/client-ip.js';
 import { createRateLimits } from './http/rate-limits/limits.js';
 import { countAuthFailures, useRateLimits } from './http/rate-limits/plugin.js';
+import { createExecutionLimit } from './http/execution-limit.js';
 import { createMetrics } from './http/metrics.js';
 import { createShutdownGate } from './http/shutdown.js';
 import { attachWebSocketServer } from './http/websocket.js';
@@ -114,11 +115,13 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
       }
 
       const verifyToken = countAuthFailures(createTokenVerifier(config.jwt), rateLimits);
+      const executions = createExecutionLimit(config.graphql.execution);
       const metrics = config.metrics.enabled
         ? createMetrics(
             {
               openSockets: () => sockets?.socketCount ?? 0,
               openStreams: () => realtime?.stats().streams ?? 0,
+              executions: () => executions,
               relayPosition: () => {
                 const relay = realtime?.stats().relay;
                 return relay?.leading && relay.position !== null ? BigInt(relay.position) : null;
@@ -137,7 +140,7 @@ export function buildApp(config: Config, options: { log?: Logger } = {}): App {
         persistedOperations: config.persistedOperations,
         // Same subscriptions and Authorization header over SSE at /graphql/stream.
         // Rate limits first: their refusals come before server-sent events open.
-        plugins: [...(tracing ? [tracing.plugin({ codeOf: clientCodeOf })] : []), useRateLimits(rateLimits, verifyToken), useServerSentEvents(verifyToken), useRealtime(realtime), useStatisticsExport(verifyToken, log)],
+        plugins: [...(tracing ? [tracing.plugin({ codeOf: clientCodeOf })] : []), useRateLimits(rateLimits, verifyToken), useServerSentEvents(verifyToken), useRealtime(realtime), useStatisticsExport(verifyToken, log), executions.plugin],
       });
       const gate = createShutdownGate();
       const health = createHealthHandler(pubsub, () => gate.draining);

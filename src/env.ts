@@ -46,7 +46,7 @@ const EnvSchema = z
       .default(4000),
     DATABASE_URL: optionalUrl(['postgresql', 'postgres']),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-    /** How long a request waits for a pooled connection before SERVICE_UNAVAILABLE. */
+    /** How long a request waits for a pooled connection, or for its turn to execute, before SERVICE_UNAVAILABLE. */
     DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
     REDIS_URL: optionalUrl(['redis', 'rediss']),
     /** Where the embedded database lives when DATABASE_URL is unset. */
@@ -108,6 +108,8 @@ const EnvSchema = z
     GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(15),
     GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
     GRAPHQL_MAX_COST: z.coerce.number().int().min(100).default(50_000),
+    /** Operations executing at once (src/http/execution-limit.ts); default DATABASE_POOL_MAX. */
+    GRAPHQL_MAX_CONCURRENT_EXECUTIONS: z.coerce.number().int().min(1).max(1000).optional(),
     /** Introspection and "Did you mean" suggestions; default: on outside production. */
     GRAPHQL_INTROSPECTION: z.preprocess(emptyAsUndefined, z.enum(['true', 'false'], { message: 'must be true or false' }).optional()),
     /** Origins given CORS headers, comma-separated (e.g. https://care.example.org); default none. */
@@ -226,6 +228,7 @@ export interface GraphQLConfig {
   maxAliases: number;
   maxDirectives: number;
   maxCost: number;
+  execution: { concurrency: number; queueTimeoutMs: number };
   /** Introspection and "Did you mean" suggestions. */
   introspection: boolean;
   corsOrigins: string[];
@@ -337,6 +340,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: env.GRAPHQL_MAX_ALIASES,
       maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
       maxCost: env.GRAPHQL_MAX_COST,
+      execution: { concurrency: env.GRAPHQL_MAX_CONCURRENT_EXECUTIONS ?? env.DATABASE_POOL_MAX, queueTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS },
       introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : env.NODE_ENV !== 'production',
       corsOrigins: env.CORS_ORIGINS,
     },

@@ -18,6 +18,8 @@ export interface RequestOutcome {
 export interface MetricsSources {
   openSockets(): number;
   openStreams(): number;
+  /** Operations executing and waiting their turn (execution-limit.ts). */
+  executions(): { readonly active: number; readonly waiting: number };
   /** The relay's published position when this instance leads it (null: it does not). */
   relayPosition(): bigint | null;
 }
@@ -63,6 +65,17 @@ export function createMetrics(sources: MetricsSources, options: { token?: string
     registers: [registry],
     collect() {
       this.set(sources.openStreams());
+    },
+  });
+  new Gauge({
+    name: 'casegraph_graphql_executions',
+    help: 'GraphQL operations executing (state="active") and waiting their turn (state="waiting")',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const { active, waiting } = sources.executions();
+      this.set({ state: 'active' }, active);
+      this.set({ state: 'waiting' }, waiting);
     },
   });
   new Gauge({
