@@ -32,29 +32,19 @@ import { pickActors, prepareDatabase } from './api/database.js';
 import { runLoad, throughput, type Target } from './api/load.js';
 import { problemWith } from './api/operations.js';
 import { bodyOf, describe, operations, post } from './api/requests.js';
-import { freePort, memoryMiB, spawnNode, stopAll, stopProcess, tail, waitForOk } from './api/processes.js';
+import { freePort, memoryMiB, npmStart, spawnNode, stopAll, stopProcess, tail, waitForOk } from './api/processes.js';
 import { fold, markdownTable, type RunRecord } from './api/report.js';
 import type { CountPlan } from './api/count-statements.js';
 
 const CHECKOUT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER_DIR = resolve(process.env.BENCH_SERVER_DIR || CHECKOUT);
 
-/**
- * How the checkout's `npm start` runs its server (built first when it has a build), without
- * npm in between: node is then the process whose CPU and memory are read. Leading `NAME=value`
- * words of the script are its environment (defaults of `${NAME:-value}` taken as written).
- */
+/** The checkout's `npm start` (built first when it has a build), without npm in between. */
 function serverStart(dir: string): { args: string[]; env: Record<string, string> } {
-  const start: string = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts.start;
-  const words = start.replace(/\$\{\w+:-([^}]*)\}/g, '$1').split(/\s+/);
-  const env: Record<string, string> = {};
-  while (/^\w+=/.test(words[0] ?? '')) {
-    const [name, ...value] = words.shift()!.split('=');
-    env[name!] = value.join('=');
-  }
-  if (words[0] !== 'node') return { args: ['--import', 'tsx', 'src/index.ts'], env };
+  const start = npmStart(dir);
+  if (!start.node) return { args: ['--import', 'tsx', 'src/index.ts'], env: start.env };
   if (existsSync(join(dir, 'tsconfig.build.json'))) execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit' });
-  return { args: words.slice(1), env };
+  return { args: start.args, env: start.env };
 }
 const OTHER_SERVER = SERVER_DIR !== CHECKOUT;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/cg_bench';

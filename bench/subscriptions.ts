@@ -36,6 +36,7 @@ import WebSocket from 'ws';
 import { signStaffToken } from '../src/auth/tokens.js';
 import { applyMigrations, DEFAULT_SERVER_URL, withDatabase } from '../src/db/migrations.js';
 import { adminQuery } from '../src/db/schema-engine.js';
+import { npmStart } from './api/processes.js';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10);
@@ -250,10 +251,13 @@ async function main() {
     const heapDir = process.env.BENCH_HEAP_SNAPSHOT;
     if (heapDir) await mkdir(heapDir, { recursive: true });
     const heap = heapDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapDir}`] : [];
-    // BENCH_SERVER_FLAGS: more node flags for the server, e.g. --trace-gc.
-    const flags = (process.env.BENCH_SERVER_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    // Node's flags and environment as `npm start` sets them (from src/, through tsx: no build),
+    // and BENCH_SERVER_FLAGS: more node flags for the server, e.g. --trace-gc.
+    const start = npmStart(process.cwd());
+    const flags = [...start.args.filter((arg) => arg.startsWith('--')), ...(process.env.BENCH_SERVER_FLAGS ?? '').split(/\s+/).filter(Boolean)];
     const server = spawn(process.execPath, [...profile, ...heap, ...flags, '--import', 'tsx', 'src/index.ts'], {
       env: {
+        ...start.env,
         ...process.env,
         NODE_ENV: 'production',
         JWT_SECRET: SECRET,
@@ -413,6 +417,7 @@ async function main() {
     const figures = {
       measuredAt: new Date().toISOString(),
       node: process.version,
+      server: { flags, env: start.env },
       subscribers: SUBSCRIBERS,
       distinctStaff: STAFF,
       events: EVENTS,
