@@ -132,7 +132,6 @@ export function attachWebSocketServer(options: WebSocketOptions) {
       // Not a credential (issuer, subject, email): what the recheck resolves again.
       session.identity = identity;
       session.operations = ctx.subscriptions as Record<string, unknown>;
-      session.operations = ctx.subscriptions as Record<string, unknown>;
       session.requestId = requestIdOf(undefined);
       if (viewer.expiresAt) {
         const ms = Math.max(0, viewer.expiresAt * 1000 - Date.now());

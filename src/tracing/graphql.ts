@@ -121,6 +121,15 @@ export function useTracing(options: { tracer: Tracer; codeOf: (error: unknown) =
     for (const error of errors) recordError(operation, error);
   }
 
+  /** Names the operation from its document; the returned hook records its result's errors (not a stream's). */
+  function recordOutcome(args: { contextValue: unknown; document: DocumentNode; operationName?: string | null }) {
+    const operation = operations.get(args.contextValue as object);
+    name(operation, args.document, args.operationName);
+    return ({ result }: { result: unknown }) => {
+      if (!isAsyncIterable(result)) recordResult(operation, result);
+    };
+  }
+
   /** A phase's child span, active while it runs (so that Prisma's spans nest under it). */
   function phase<T>(spanName: string, gqlContext: object, wrapped: () => T, endsOwned: 'always' | 'on-error'): T {
     const operation = operations.get(gqlContext);
@@ -182,23 +191,7 @@ export function useTracing(options: { tracer: Tracer; codeOf: (error: unknown) =
         if (viewer) operations.get(context)?.span.setAttribute('casegraph.staff_id', viewer.id);
       };
     },
-    onExecute({ args }) {
-      const operation = operations.get(args.contextValue as object);
-      name(operation, args.document, args.operationName);
-      return {
-        onExecuteDone: ({ result }) => {
-          if (!isAsyncIterable(result)) recordResult(operation, result);
-        },
-      };
-    },
-    onSubscribe({ args }) {
-      const operation = operations.get(args.contextValue as object);
-      name(operation, args.document, args.operationName);
-      return {
-        onSubscribeResult: ({ result }) => {
-          if (!isAsyncIterable(result)) recordResult(operation, result);
-        },
-      };
-    },
+    onExecute: ({ args }) => ({ onExecuteDone: recordOutcome(args) }),
+    onSubscribe: ({ args }) => ({ onSubscribeResult: recordOutcome(args) }),
   };
 }
