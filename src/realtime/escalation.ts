@@ -7,7 +7,8 @@
 // LOCKED and marked (escalatedAt, escalationCount) in the same statement, hence the same
 // transaction, that writes the outbox row. A second instance either skips the locked row or,
 // once the first committed, finds it marked (PostgreSQL re-checks the WHERE on the new row
-// version). The timer is the row itself, so a restart loses nothing. If escalationDueAt is ever
+// version). One instance sweeps at a time (a transaction-scoped advisory lock, taken before any
+// row; the others wait for it), so escalations are written in due order. The timer is the row itself, so a restart loses nothing. If escalationDueAt is ever
 // moved later than escalatedAt (re-armed), the crisis escalates again, once per due time.
 //
 // The version column is left alone: escalation is bookkeeping, not a clinical change, and
@@ -15,6 +16,8 @@
 import { prisma } from '../db.js';
 
 const BATCH = 100;
+/** The advisory lock (hashtext of this name) an instance holds while it sweeps. */
+export const ESCALATION_LOCK_NAME = 'casegraph:escalation';
 
 /** Claims and announces due crises; returns the outbox ids written. */
 export async function escalateDueCrises(): Promise<bigint[]> {
@@ -27,6 +30,7 @@ export async function escalateDueCrises(): Promise<bigint[]> {
            WHERE status = 'OPEN'
              AND "escalationDueAt" <= now() AT TIME ZONE 'UTC'
              AND ("escalatedAt" IS NULL OR "escalatedAt" < "escalationDueAt")
+             AND (SELECT true FROM pg_advisory_xact_lock(hashtext('${ESCALATION_LOCK_NAME}')))
            ORDER BY "escalationDueAt", id
            LIMIT ${BATCH}
            FOR UPDATE SKIP LOCKED)

@@ -10,7 +10,9 @@
 //
 // Once per due time, across instances and restarts, the way escalation.ts does it: the due rows
 // are claimed with FOR UPDATE SKIP LOCKED and marked (overdueAnnouncedFor = the due time) in the
-// statement that writes the outbox row. Moving the due time (a new contact, re-sending a referral,
+// statement that writes the outbox row. In due order too: one instance at a time sweeps a kind
+// (a transaction-scoped advisory lock, taken before any row; the others wait for it), else two
+// concurrent sweeps could write a later item's event before an earlier one's. Moving the due time (a new contact, re-sending a referral,
 // rescheduling a follow-up, a plan review) arms a new announcement. Items overdue for longer than the outbox
 // keeps events are not announced: they are old news, and the workQueue query lists them.
 //
@@ -89,6 +91,9 @@ function specs(noContactDays: number): Record<OverdueKind, OverdueSpec> {
 
 const TOPIC_PREFIX = realtimeTopics.workQueue('');
 
+/** The advisory lock (hashtext of this name) an instance holds while it sweeps `kind`. */
+export const sweepLockName = (kind: OverdueKind) => `casegraph:overdue:${kind}`;
+
 function sweepSql(kind: OverdueKind, { table, due, open, joins, organization, payload }: OverdueSpec): string {
   return `WITH claimed AS (
       UPDATE "${table}" SET "overdueAnnouncedFor" = ${due}
@@ -98,6 +103,7 @@ function sweepSql(kind: OverdueKind, { table, due, open, joins, organization, pa
             AND ${due} <= now() AT TIME ZONE 'UTC'
             AND ${due} > now() AT TIME ZONE 'UTC' - $1::float8 * interval '1 day'
             AND "overdueAnnouncedFor" IS DISTINCT FROM ${due}
+            AND (SELECT true FROM pg_advisory_xact_lock(hashtext('${sweepLockName(kind)}')))
           ORDER BY ${due}, id
           LIMIT ${BATCH}
           FOR UPDATE SKIP LOCKED)

@@ -3,6 +3,8 @@
 // people and the supervisors, and survives a restart (the timer is the row).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../../src/db.js';
+import { ESCALATION_LOCK_NAME } from '../../src/realtime/escalation.js';
+import { sweepLockName } from '../../src/realtime/overdue.js';
 import { expectData } from '../support/app.js';
 import { createCase, createClient, createOrganization, createProvider, createStaff, globalId } from '../support/factories.js';
 import { collect, startCluster, waitFor, type Cluster, type Instance } from '../support/realtime.js';
@@ -310,13 +312,55 @@ describe('overdue work', () => {
       data: { caseId: w.kase.id, clientId: w.client.id, kind: 'ROUTINE_CHECK', scheduledFor: daysAgo(1), assignedToId: w.manager.id, status: 'COMPLETED' },
     });
     await sweepEverywhere(8, 'overdue');
-    const events = await prisma.domainEvent.findMany({ where: { kind: 'FOLLOW_UP_OVERDUE', topic: `work-queue:${w.org.id}` } });
-    expect(events.map((e) => (e.payload as { followUpId: string }).followUpId).sort()).toEqual(followUps.map((f) => f.id).sort());
+    const events = await prisma.domainEvent.findMany({ where: { kind: 'FOLLOW_UP_OVERDUE', topic: `work-queue:${w.org.id}` }, orderBy: { id: 'asc' } });
+    // In due order: the oldest first.
+    expect(events.map((e) => (e.payload as { followUpId: string }).followUpId)).toEqual(followUps.map((f) => f.id).reverse());
     const rows = await prisma.followUp.findMany({ where: { id: { in: [...followUps, ancient, done].map((f) => f.id) } } });
     for (const row of rows) {
       expect(row.overdueAnnouncedFor).toEqual(row.id === ancient.id || row.id === done.id ? null : row.scheduledFor);
       expect(row.version).toBe(1);
     }
+  });
+
+  /** Sessions of this database waiting for the advisory lock named `name` (hashtext). */
+  async function waitingFor(name: string): Promise<number> {
+    const [row] = await prisma.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM pg_locks
+       WHERE locktype = 'advisory' AND NOT granted
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND objid = (hashtext(${name})::bigint & 4294967295)::oid`;
+    return row!.n;
+  }
+
+  it('sweeps a kind on one instance at a time, the others waiting, so that events are written in due order', async () => {
+    const w = await world();
+    const crisisId = await raiseHigh(w);
+    // Another session holds the sweep locks while the items fall due: both instances' timers wait.
+    const followUp = await prisma.$transaction(
+      async (tx) => {
+        for (const name of [sweepLockName('FOLLOW_UP_OVERDUE'), ESCALATION_LOCK_NAME]) {
+          await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${name}))`;
+        }
+        const created = await prisma.followUp.create({
+          data: { caseId: w.kase.id, clientId: w.client.id, kind: 'ROUTINE_CHECK', scheduledFor: daysAgo(1), assignedToId: w.manager.id },
+        });
+        await expire(crisisId);
+        await waitFor(async () => (await waitingFor(sweepLockName('FOLLOW_UP_OVERDUE'))) >= 2 && (await waitingFor(ESCALATION_LOCK_NAME)) >= 2, {
+          what: 'both instances waiting to sweep',
+        });
+        expect(await announcements('FOLLOW_UP_OVERDUE', 'followUpId', created.id)).toBe(0);
+        expect(await escalationsOf(crisisId)).toBe(0);
+        return created;
+      },
+      { timeout: 15_000 },
+    );
+    await waitFor(async () => (await announcements('FOLLOW_UP_OVERDUE', 'followUpId', followUp.id)) === 1 && (await escalationsOf(crisisId)) === 1, {
+      what: 'the sweeps after the lock is released',
+    });
+    await sweepEverywhere(2, 'overdue');
+    await sweepEverywhere(2, 'escalation');
+    expect(await announcements('FOLLOW_UP_OVERDUE', 'followUpId', followUp.id)).toBe(1);
+    expect(await escalationsOf(crisisId)).toBe(1);
   });
 });
 
