@@ -365,4 +365,21 @@ describe('who sees crises', () => {
     const onCase: any = expectData(await t.gql(`query($id: ID!) { node(id: $id) { ... on Case { crises { id } } } }`, { id: globalId('Case', w.kase.id) }, { token: w.token }));
     expect(onCase.node.crises).toEqual([{ id: g(a) }]);
   });
+
+  it("an organization's board: its supervisors see every crisis of it, a colleague only theirs, another organization's supervisor none", async () => {
+    const w = await referralSetting(t);
+    const other = await createClient(w.org.id);
+    const onCase = await seedCrisis(w.client, w.manager.id, { caseId: w.kase.id });
+    const elsewhere = await seedCrisis(other, (await createStaff(w.org.id)).id);
+    const supervisor = await createStaff(w.org.id, { roles: ['SUPERVISOR'] });
+    const foreignSupervisor = await outsider(t, ['SUPERVISOR']);
+    const board = async (token: string) => {
+      const data: any = expectData(await t.gql(QUERY, { filter: { organizationId: globalId('Organization', w.org.id), open: true } }, { token }));
+      return { total: data.crises.totalCount, ids: data.crises.edges.map((e: any) => e.node.id).sort() };
+    };
+    const g = (c: { id: string }) => globalId('CrisisEvent', c.id);
+    expect(await board(await t.tokenFor(supervisor.id))).toEqual({ total: 2, ids: [g(onCase), g(elsewhere)].sort() });
+    expect(await board(w.token)).toEqual({ total: 1, ids: [g(onCase)] });
+    expect(await board(foreignSupervisor.token)).toEqual({ total: 0, ids: [] });
+  });
 });
