@@ -39,12 +39,16 @@ import type { CountPlan } from './api/count-statements.js';
 const CHECKOUT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER_DIR = resolve(process.env.BENCH_SERVER_DIR || CHECKOUT);
 
-/** The checkout's `npm start` (built first when it has a build), without npm in between. */
+/**
+ * The checkout's `npm start` (built first when it has a build), without npm in between, and
+ * BENCH_SERVER_FLAGS: more node flags for the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ */
 function serverStart(dir: string): { args: string[]; env: Record<string, string> } {
   const start = npmStart(dir);
-  if (!start.node) return { args: ['--import', 'tsx', 'src/index.ts'], env: start.env };
+  const flags = (process.env.BENCH_SERVER_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  if (!start.node) return { args: [...flags, '--import', 'tsx', 'src/index.ts'], env: start.env };
   if (existsSync(join(dir, 'tsconfig.build.json'))) execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit' });
-  return { args: start.args, env: start.env };
+  return { args: [...flags, ...start.args], env: start.env };
 }
 const OTHER_SERVER = SERVER_DIR !== CHECKOUT;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/cg_bench';
