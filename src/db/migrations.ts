@@ -74,7 +74,7 @@ export async function createMigration({
 }: CreateMigrationOptions): Promise<{ path: string | null }> {
   const slug = migrationSlug(name);
   const schemaFiles = await readSchemaFiles(schemaPath);
-  const migrationsList = await readMigrationList(migrationsDir);
+  const migrationsList = withoutCheckConstraints(await readMigrationList(migrationsDir));
 
   const scratch = `cg_migrate_${randomBytes(6).toString('hex')}`;
   await adminQuery(databaseUrl, `CREATE DATABASE "${scratch}"`);
@@ -145,6 +145,23 @@ export function migrationSlug(name: string): string {
  * it: every sub-directory is a migration, sorted by name; a missing migration.sql is
  * reported by the engine, not here.
  */
+/**
+ * The migrations as the schema engine replays them to diff: without the CHECK constraints added
+ * by hand, which Prisma does not model (so they change no diff) and which its WebAssembly engine
+ * cannot describe (it stops with "RuntimeError: unreachable"). Only the throwaway databases of
+ * createMigration see this version.
+ */
+function withoutCheckConstraints(list: MigrationList): MigrationList {
+  const strip = (sql: string) => sql.replace(/ALTER TABLE [^;]*?ADD CONSTRAINT [^;]*?\bCHECK\b[^;]*;/gs, '');
+  return {
+    ...list,
+    migrationDirectories: list.migrationDirectories.map((directory) => {
+      const file = directory.migrationFile;
+      return file.content.tag === 'ok' ? { ...directory, migrationFile: { ...file, content: { tag: 'ok', value: strip(file.content.value) } } } : directory;
+    }),
+  };
+}
+
 export async function readMigrationList(migrationsDir: string): Promise<MigrationList> {
   const baseDir = resolve(migrationsDir);
   const lockContent = await readFile(join(baseDir, LOCKFILE), 'utf8').catch(() => null);

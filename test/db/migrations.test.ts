@@ -85,6 +85,10 @@ describe('applyMigrations on the project migrations', () => {
       await db.drop();
     }
   });
+
+  test('they make the database prisma/schema.prisma describes: no migration is pending', async () => {
+    expect(await createMigration({ name: 'pending', databaseUrl: testServerUrl() })).toEqual({ path: null });
+  });
 });
 
 describe('createMigration on a scratch schema', () => {
@@ -123,6 +127,17 @@ describe('createMigration on a scratch schema', () => {
     const { path } = await createMigration({ name: 'nothing', databaseUrl: server, migrationsDir, schemaPath });
     expect(path).toBeNull();
     expect(await migrationFolders(migrationsDir)).toHaveLength(1);
+  });
+
+  test('a CHECK constraint added by hand (Prisma does not model it) does not stop the next migration', async () => {
+    const hand = join(migrationsDir, '29990101000000_hand_check');
+    await mkdir(hand);
+    await writeFile(join(hand, 'migration.sql'), `ALTER TABLE "Patient" ADD CONSTRAINT "Patient_name_check"\n  CHECK (name <> '' AND length(name) < 200);\n`);
+    try {
+      expect(await createMigration({ name: 'after check', databaseUrl: server, migrationsDir, schemaPath })).toEqual({ path: null });
+    } finally {
+      await rm(hand, { recursive: true });
+    }
   });
 
   test('a schema change produces the next folder with the expected SQL', async () => {
