@@ -8,8 +8,9 @@
 // transaction, that writes the outbox row. A second instance either skips the locked row or,
 // once the first committed, finds it marked (PostgreSQL re-checks the WHERE on the new row
 // version). One instance sweeps at a time (a transaction-scoped advisory lock, taken before any
-// row; the others wait for it), so escalations are written in due order. The timer is the row itself, so a restart loses nothing. If escalationDueAt is ever
-// moved later than escalatedAt (re-armed), the crisis escalates again, once per due time.
+// row; the others wait for it), so escalations are written in due order. The timer is the row
+// itself, so a restart loses nothing. If escalationDueAt is ever moved later than escalatedAt
+// (re-armed), the crisis escalates again, once per due time.
 //
 // The version column is left alone: escalation is bookkeeping, not a clinical change, and
 // bumping it would turn a clinician's acknowledgement into a StaleVersion error.

@@ -12,9 +12,10 @@
 // are claimed with FOR UPDATE SKIP LOCKED and marked (overdueAnnouncedFor = the due time) in the
 // statement that writes the outbox row. In due order too: one instance at a time sweeps a kind
 // (a transaction-scoped advisory lock, taken before any row; the others wait for it), else two
-// concurrent sweeps could write a later item's event before an earlier one's. Moving the due time (a new contact, re-sending a referral,
-// rescheduling a follow-up, a plan review) arms a new announcement. Items overdue for longer than the outbox
-// keeps events are not announced: they are old news, and the workQueue query lists them.
+// concurrent sweeps could write a later item's event before an earlier one's. Moving the due
+// time (a new contact, re-sending a referral, rescheduling a follow-up, a plan review) arms a
+// new announcement. Items overdue for longer than the outbox keeps events are not announced:
+// they are old news, and the workQueue query lists them.
 //
 // Who receives an announcement is decided per subscriber at delivery (visibility.ts, with the
 // work queue's own rules from services/work-queue.ts).
