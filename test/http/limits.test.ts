@@ -70,7 +70,7 @@ describe('query limits, before any resolver or statement', () => {
     expect(result.response.errors![0]!.message).toBe('Token limit of 2000 exceeded.');
   });
 
-  it('cuts off a body over 1 MiB while it is read', async () => {
+  it('refuses a body over 1 MiB by its Content-Length', async () => {
     const response = await fetch(t.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -79,6 +79,31 @@ describe('query limits, before any resolver or statement', () => {
     expect(response.status).toBe(413);
     const body = (await response.json()) as GraphQLResponse;
     expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['REQUEST_ENTITY_TOO_LARGE']);
+  });
+
+  /** Posts `text` without a Content-Length (chunked transfer), in chunks of 64 KiB. */
+  const chunked = (text: string) => {
+    const bytes = new TextEncoder().encode(text);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < bytes.length; at += 65_536) controller.enqueue(bytes.subarray(at, at + 65_536));
+        controller.close();
+      },
+    });
+    return fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+  };
+
+  it('cuts off a body without a Content-Length once it passes 1 MiB, and reads one under it', async () => {
+    const huge = await chunked(JSON.stringify({ query: `{ ${Array.from({ length: 200_000 }, () => '__typename').join(' ')} }` }));
+    expect(huge.status).toBe(413);
+    // The rest of the body is left unread: the connection is not reused (the next tests' requests would fail on it).
+    expect(huge.headers.get('connection')).toBe('close');
+    expect(((await huge.json()) as GraphQLResponse).errors?.map((e) => e.extensions?.code)).toEqual(['REQUEST_ENTITY_TOO_LARGE']);
+
+    // 900 kB of white space inside the document: under the limit, and under the token limit.
+    const fine = await chunked(JSON.stringify({ query: `{ __typename${' '.repeat(900_000)}}` }));
+    expect(fine.status).toBe(200);
+    expect(((await fine.json()) as GraphQLResponse).data).toEqual({ __typename: 'Query' });
   });
 
   it('refuses a query deeper than 10', async () => {
