@@ -31,7 +31,7 @@ const NOTHING = { id: { in: [] as string[] } };
  * clinicians holding an unexpired break-glass grant for the client, and whoever reported it
  * while they may still see the client.
  */
-export function crisisWhere(viewer: Viewer, now = filterTime(), within: { organizationId?: string } = {}): Prisma.CrisisEventWhereInput {
+export function crisisWhere(viewer: Viewer, within: { organizationId?: string } = {}, now = filterTime()): Prisma.CrisisEventWhereInput {
   if (!isClinician(viewer)) return NOTHING;
   // Within an organization the viewer supervises, they see every crisis: no other arm needs
   // evaluating, and their joins of Client would cost a supervisor's crisis board a hash of every client.

@@ -118,7 +118,7 @@ function crisesWhere(filter: typeof CrisisFilter.$inferInput | null | undefined,
   const over = ['RESOLVED', 'CLOSED'] as const;
   return {
     AND: [
-      crisisWhere(viewerOf(ctx), undefined, { organizationId: filter?.organizationId?.id }),
+      crisisWhere(viewerOf(ctx), { organizationId: filter?.organizationId?.id }),
       filter?.status?.length ? { status: { in: filter.status } } : {},
       filter?.severity?.length ? { severity: { in: filter.severity } } : {},
       filter?.category?.length ? { category: { in: filter.category } } : {},
