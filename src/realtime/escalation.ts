@@ -7,14 +7,14 @@
 // LOCKED and marked (escalatedAt, escalationCount) in the same statement, hence the same
 // transaction, that writes the outbox row. A second instance either skips the locked row or,
 // once the first committed, finds it marked (PostgreSQL re-checks the WHERE on the new row
-// version). One instance sweeps at a time (a transaction-scoped advisory lock, taken before any
-// row; the others wait for it), so escalations are written in due order. The timer is the row
-// itself, so a restart loses nothing. If escalationDueAt is ever moved later than escalatedAt
-// (re-armed), the crisis escalates again, once per due time.
+// version). One instance sweeps at a time (sweep-lock.ts), so escalations are written in due
+// order. The timer is the row itself, so a restart loses nothing. If escalationDueAt is ever
+// moved later than escalatedAt (re-armed), the crisis escalates again, once per due time.
 //
 // The version column is left alone: escalation is bookkeeping, not a clinical change, and
 // bumping it would turn a clinician's acknowledgement into a StaleVersion error.
 import { prisma } from '../db.js';
+import { sweepLock } from './sweep-lock.js';
 
 const BATCH = 100;
 /** The advisory lock (hashtext of this name) an instance holds while it sweeps. */
@@ -31,7 +31,7 @@ export async function escalateDueCrises(): Promise<bigint[]> {
            WHERE status = 'OPEN'
              AND "escalationDueAt" <= now() AT TIME ZONE 'UTC'
              AND ("escalatedAt" IS NULL OR "escalatedAt" < "escalationDueAt")
-             AND (SELECT true FROM pg_advisory_xact_lock(hashtext('${ESCALATION_LOCK_NAME}')))
+             AND ${sweepLock(ESCALATION_LOCK_NAME)}
            ORDER BY "escalationDueAt", id
            LIMIT ${BATCH}
            FOR UPDATE SKIP LOCKED)

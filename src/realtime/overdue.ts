@@ -11,16 +11,15 @@
 // Once per due time, across instances and restarts, the way escalation.ts does it: the due rows
 // are claimed with FOR UPDATE SKIP LOCKED and marked (overdueAnnouncedFor = the due time) in the
 // statement that writes the outbox row. In due order too: one instance at a time sweeps a kind
-// (a transaction-scoped advisory lock, taken before any row; the others wait for it), else two
-// concurrent sweeps could write a later item's event before an earlier one's. Moving the due
-// time (a new contact, re-sending a referral, rescheduling a follow-up, a plan review) arms a
-// new announcement. Items overdue for longer than the outbox keeps events are not announced:
-// they are old news, and the workQueue query lists them.
+// (sweep-lock.ts). Moving the due time (a new contact, re-sending a referral, rescheduling a
+// follow-up, a plan review) arms a new announcement. Items overdue for longer than the outbox
+// keeps events are not announced: they are old news, and the workQueue query lists them.
 //
 // Who receives an announcement is decided per subscriber at delivery (visibility.ts, with the
 // work queue's own rules from services/work-queue.ts).
 import { prisma, type Db } from '../db.js';
 import { OPEN_TASK_STATUSES } from '../services/workflow/machines/task.js';
+import { sweepLock } from './sweep-lock.js';
 import { realtimeTopics } from './topics.js';
 
 const BATCH = 100;
@@ -104,7 +103,7 @@ function sweepSql(kind: OverdueKind, { table, due, open, joins, organization, pa
             AND ${due} <= now() AT TIME ZONE 'UTC'
             AND ${due} > now() AT TIME ZONE 'UTC' - $1::float8 * interval '1 day'
             AND "overdueAnnouncedFor" IS DISTINCT FROM ${due}
-            AND (SELECT true FROM pg_advisory_xact_lock(hashtext('${sweepLockName(kind)}')))
+            AND ${sweepLock(sweepLockName(kind))}
           ORDER BY ${due}, id
           LIMIT ${BATCH}
           FOR UPDATE SKIP LOCKED)
