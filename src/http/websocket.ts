@@ -33,14 +33,17 @@ import { authenticateIdentity } from '../auth/authenticate.js';
 import { viewerCache } from '../auth/viewer-cache.js';
 import type { Identity, TokenVerifier } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
+import type { Context } from '../context.js';
 import type { Logger } from '../logger.js';
+import type { RealtimeContext } from '../realtime/plugin.js';
 import { CLOSE_FORBIDDEN, CLOSE_SLOW_CONSUMER } from '../realtime/connection.js';
 import { withClientIp, clientIpOf } from './rate-limits/client-ip.js';
 import type { RateLimits } from './rate-limits/limits.js';
 import { rateLimitedError, rateLimitMessage, refuseUnverified, spendOperation } from './rate-limits/plugin.js';
 import { closeRevoked } from './staff-recheck.js';
 import { CLOSE_RATE_LIMITED, CLOSE_TRY_AGAIN_LATER, createSocketLimits } from './ws-limits.js';
-import { Delivery, SLOW_CONSUMER_REASON } from './ws-delivery.js';
+import { Delivery, SLOW_CONSUMER_REASON, type DirectResults } from './ws-delivery.js';
+import { exposeExpectedErrors, processedResult, UNEXPECTED_ERROR } from './error-masking.js';
 import { CLOSE_HANDSHAKE_MS, refuse, Session, type Extra } from './ws-session.js';
 import { requestIdOf, type CasegraphYoga } from './yoga.js';
 
@@ -176,9 +179,18 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         rootValue: { execute, subscribe },
       } satisfies EnvelopedArgs as never;
     },
-    onOperation: (ctx, id, _payload, _args, result) => {
+    onOperation: (ctx, id, _payload, args, result) => {
       if (!(Symbol.asyncIterator in result)) return undefined;
-      return new Delivery((result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator](), ctx.extra.session, id, maxBufferedBytes);
+      const context = args.contextValue as Context & RealtimeContext;
+      // Results are shared by a group (shared.ts) and prepared once: an incident among their
+      // errors is logged under the request id of the subscriber it is first written to.
+      const results = context.realtime?.subscriptions.streamOf(context);
+      const direct: DirectResults | undefined = results && {
+        results,
+        prepare: (raw) => processedResult(raw, context, log),
+        failure: (error) => exposeExpectedErrors(error, UNEXPECTED_ERROR),
+      };
+      return new Delivery((result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator](), ctx.extra.session, id, maxBufferedBytes, direct);
     },
     onNext: (ctx) => {
       // A query or mutation over the socket (subscriptions write through Delivery).

@@ -1,12 +1,12 @@
 // The GraphQL-over-HTTP server: schema, context, error masking, request ids.
 import { randomUUID } from 'node:crypto';
-import { createYoga, maskError, useErrorHandler, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useErrorHandler, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import { authenticate } from '../auth/authenticate.js';
 import { AppError } from '../errors.js';
-import { isStatementTimeout, Prisma } from '../db.js';
 import type { GraphQLConfig } from '../env.js';
-import { useErrorCodes, withCode } from './error-codes.js';
+import { useErrorCodes } from './error-codes.js';
+import { exposeExpectedErrors, logUnexpectedErrors } from './error-masking.js';
 import { useQueryLimits } from './limits.js';
 import { corsFor, useLockdown } from './lockdown.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
@@ -30,42 +30,6 @@ export interface YogaServerContext {
 }
 
 export type CasegraphYoga = YogaServerInstance<YogaServerContext, Context>;
-
-function exposeExpectedErrors(error: unknown, message: string): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  const at = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
-  if (original instanceof AppError) {
-    return new GraphQLError(original.message, { ...at, extensions: { code: original.code } });
-  }
-  // A node lookup (node, nodes, a refetch) that finds nothing the viewer may see: the same
-  // answer whether the record is missing or forbidden.
-  if (isRecordNotFound(original)) {
-    return new GraphQLError('Not found, or not yours to see', { ...at, extensions: { code: 'NOT_FOUND' } });
-  }
-  // The database is down, restarting or its pool exhausted: typed and retryable, not masked.
-  if (isDatabaseUnavailable(original)) {
-    return new GraphQLError('The database is unavailable: retry shortly', { ...at, extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
-  }
-  if (isStatementTimeout(original)) {
-    return new GraphQLError('The database took too long to answer: ask for less (a smaller page, fewer fields)', {
-      ...at,
-      extensions: { code: 'QUERY_TIMEOUT' },
-    });
-  }
-  // A bad cursor or page size (Pothos), a variable of the wrong type: typed like our own.
-  const masked = maskError(error, message, false);
-  return masked instanceof GraphQLError ? withCode(masked, 'execute') : masked;
-}
-
-/** The `extensions.code` a client receives for `error` once masked (tracing records it by this). */
-export function clientCodeOf(error: unknown): string {
-  const code = (error instanceof GraphQLError && error.extensions?.code ? error : exposeExpectedErrors(error, 'Unexpected error.')) as GraphQLError;
-  return typeof code.extensions?.code === 'string' ? code.extensions.code : 'INTERNAL_SERVER_ERROR';
-}
-
-function isRecordNotFound(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
-}
 
 export const REQUEST_ID = /^[\w.:-]{8,128}$/;
 
@@ -136,8 +100,7 @@ export function createYogaServer(options: {
         log.error({ errorName: error.name, code: (error as { code?: unknown }).code }, 'yoga: unexpected error in request');
       },
     },
-    // Expected failures keep their message and code; anything else reaches clients as
-    // "Unexpected error." only, and the log has the detail under the request id.
+    // error-masking.ts: expected failures keep their message and code, the rest is masked.
     maskedErrors: { isDev: false, maskError: exposeExpectedErrors },
     context: async (initial): Promise<Context> => {
       const requestId = initial.socketRequestId ?? (initial.request ? requestIdFor(initial.request) : requestIdOf(undefined));
@@ -174,15 +137,7 @@ export function createYogaServer(options: {
         // In the execution phase envelop passes the execution args, whose contextValue is ours.
         if (phase === 'context') return; // logged by the context factory
         const ctx = (phase === 'execution' ? (context as { contextValue?: unknown }).contextValue : context) as Partial<Context>;
-        for (const error of errors) {
-          const original = error instanceof GraphQLError ? error.originalError : error;
-          // Expected failures (GraphQLErrors we raised, typed results) are not incidents.
-          if (original && isDatabaseUnavailable(original)) {
-            (ctx.log ?? log).warn({ requestId: ctx.requestId, code: (original as { code?: unknown }).code }, 'database unavailable');
-          } else if (original && !(original instanceof GraphQLError) && !(original instanceof AppError) && !isRecordNotFound(original)) {
-            (ctx.log ?? log).error({ err: original, requestId: ctx.requestId }, 'unexpected error in request');
-          }
-        }
+        logUnexpectedErrors(errors, ctx, log);
       }),
       ...(options.persistedOperations ? usePersistedOperationsManifest(options.persistedOperations) : []),
       useRequestBodyLimit(options.graphql.maxBodyBytes),

@@ -76,8 +76,19 @@ interface Shared {
 
 export function createSharedSubscriptions(options: { memo: Memo; audit: AuditBatcher }) {
   const shared: Shared = { ...options, stats: { executed: 0, delivered: 0 } };
+  /** Each subscription's stream by its context (one subscription per context). */
+  const streams = new WeakMap<object, SharedStream>();
   return {
     stats: shared.stats,
+
+    /**
+     * The results of the subscription of `context` as this module makes them, before Yoga's
+     * per-result hooks wrap them: for a transport that applies what those hooks do once per
+     * result object rather than once per subscriber (src/http/ws-delivery.ts).
+     */
+    streamOf(context: object): AsyncIterator<ExecutionResult> | undefined {
+      return streams.get(context);
+    },
 
     /**
      * Replaces Yoga's subscribe (plugin.ts): the source stream as graphql-js creates it, each
@@ -87,7 +98,9 @@ export function createSharedSubscriptions(options: { memo: Memo; audit: AuditBat
     async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
       const source = await createSourceEventStream(args);
       if (!(Symbol.asyncIterator in source)) return asRequestErrors(source);
-      return new SharedStream(shared, args, source as AsyncIterable<unknown>);
+      const stream = new SharedStream(shared, args, source as AsyncIterable<unknown>);
+      streams.set(args.contextValue as object, stream);
+      return stream;
     },
   };
 }

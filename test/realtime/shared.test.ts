@@ -117,6 +117,32 @@ describe('shared execution', () => {
     expect(back.caseUpdates).toMatchObject({ eventId: next, kind: 'CASE_UPDATED', actor: { id: globalId('StaffMember', manager!.id) } });
   });
 
+  it('masks an internal error of an execution as queries are masked, over websockets and SSE alike, and goes on', async () => {
+    const org = await createOrganization();
+    const { staff: [manager], kase } = await caseWithTeam(org, org.id);
+    const token = await cluster.tokenFor(manager!.id);
+    const variables = { id: globalId('Case', kase.id) };
+    const overWs = [collect(a.ws(token), UPDATES, variables), collect(a.ws(token), UPDATES, variables)];
+    const overSse = collectSse(a.sseUrl, token, UPDATES, variables);
+    expect(await overSse.status).toBe(200);
+    await waitFor(() => a.liveOn(`case:${kase.id}`) >= 3, { what: 'three live subscriptions' });
+
+    // An actor id that is no uuid: the database refuses the actor lookup, and its message
+    // quotes the value, which must not reach the subscriber.
+    await emit(kase.id, 'Jane Roe 555-0100');
+    for (const collected of [...overWs, overSse]) {
+      await waitFor(() => collected.errors.length > 0, { what: 'the failed execution' });
+      expect(collected.errors).toHaveLength(1);
+      expect(collected.errors[0]).toEqual([
+        expect.objectContaining({ message: 'Unexpected error.', path: ['caseUpdates', 'actor'], extensions: expect.objectContaining({ code: 'INTERNAL_SERVER_ERROR' }) }),
+      ]);
+      collected.errors.length = 0;
+    }
+    // The stream goes on with the next event.
+    const eventId = await emit(kase.id, manager!.id);
+    for (const collected of [...overWs, overSse]) expect((await collected.waitForEvents(1))[0].caseUpdates).toMatchObject({ eventId, actor: { id: globalId('StaffMember', manager!.id) } });
+  });
+
   it('executes each selection of one staff member apart, each subscriber getting its own shape', async () => {
     const org = await createOrganization();
     const { staff: [manager], kase } = await caseWithTeam(org, org.id);
