@@ -92,7 +92,17 @@ export class Delivery implements AsyncIterableIterator<never> {
   async next(): Promise<IteratorResult<never>> {
     const socket = this.session.socket;
     for (;;) {
-      const step = this.direct ? await this.nextDirect(this.direct) : await this.source.next();
+      let step: IteratorResult<ExecutionResult>;
+      if (!this.direct) step = await this.source.next();
+      else {
+        // In this frame rather than a method of its own: one promise less per delivery.
+        try {
+          step = await this.direct.results.next();
+        } catch (error) {
+          await this.source.return?.();
+          throw this.direct.failure(error);
+        }
+      }
       if (step.done) {
         // Ends the wrapped stream too, for its end hooks.
         if (this.direct) await this.source.return?.();
@@ -108,15 +118,6 @@ export class Delivery implements AsyncIterableIterator<never> {
       if (this.unwritten > 0 && socket.bufferedAmount > 0) {
         await new Promise<void>((resolve, reject) => (this.wake = (error) => (error ? reject(error) : resolve())));
       }
-    }
-  }
-
-  private async nextDirect(direct: DirectResults): Promise<IteratorResult<ExecutionResult>> {
-    try {
-      return await direct.results.next();
-    } catch (error) {
-      await this.source.return?.();
-      throw direct.failure(error);
     }
   }
 

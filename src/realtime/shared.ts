@@ -192,7 +192,15 @@ class SharedStream implements AsyncIterableIterator<ExecutionResult> {
           payload = step.value;
         }
         const group = sharedPayload(payload);
-        return { value: group ? await this.deliver(group) : await this.alone(payload), done: false };
+        if (!group) return { value: await this.alone(payload), done: false };
+        // In this frame rather than a method of its own: one promise less per delivery.
+        let execution = this.execution(group);
+        if (isThenable(execution)) execution = await execution;
+        this.shared.stats.delivered += 1;
+        // Written before the result is handed on: nothing leaves unaudited.
+        const stored = this.shared.audit.recordShared(this.args.contextValue as Context, execution.reads);
+        if (stored) await stored;
+        return { value: execution.result, done: false };
       }
     } catch (error) {
       await this.source.return?.();
@@ -201,16 +209,10 @@ class SharedStream implements AsyncIterableIterator<ExecutionResult> {
     }
   }
 
-  /** The group's execution (made by whichever subscriber comes first), and this delivery's audit. */
-  private async deliver(payload: SharedPayload): Promise<ExecutionResult> {
-    const { memo, audit, stats } = this.shared;
-    let execution = memo.now(`${payload.audience}|${this.key}`, executeOnce, stats, this.args, payload);
-    if (isThenable(execution)) execution = await execution;
-    stats.delivered += 1;
-    // Written before the result is handed on: nothing leaves unaudited.
-    const stored = audit.recordShared(this.args.contextValue as Context, execution.reads);
-    if (stored) await stored;
-    return execution.result;
+  /** The group's execution, made by whichever subscriber comes first. */
+  private execution(payload: SharedPayload): SharedExecution | Promise<SharedExecution> {
+    const { memo, stats } = this.shared;
+    return memo.now(`${payload.audience}|${this.key}`, executeOnce, stats, this.args, payload);
   }
 
   /** Not a live() event: executed for this subscriber alone, as graphql-js would. */
