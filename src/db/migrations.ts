@@ -141,11 +141,6 @@ export function migrationSlug(name: string): string {
 }
 
 /**
- * The migrations directory as the engine wants it, read the way the Prisma CLI reads
- * it: every sub-directory is a migration, sorted by name; a missing migration.sql is
- * reported by the engine, not here.
- */
-/**
  * The migrations as the schema engine replays them to diff: without the CHECK constraints added
  * by hand, which Prisma does not model (so they change no diff) and which its WebAssembly engine
  * cannot describe (it stops with "RuntimeError: unreachable"). Only the throwaway databases of
@@ -162,6 +157,11 @@ function withoutCheckConstraints(list: MigrationList): MigrationList {
   };
 }
 
+/**
+ * The migrations directory as the engine wants it, read the way the Prisma CLI reads
+ * it: every sub-directory is a migration, sorted by name; a missing migration.sql is
+ * reported by the engine, not here.
+ */
 export async function readMigrationList(migrationsDir: string): Promise<MigrationList> {
   const baseDir = resolve(migrationsDir);
   const lockContent = await readFile(join(baseDir, LOCKFILE), 'utf8').catch(() => null);
