@@ -185,12 +185,15 @@ export function attachWebSocketServer(options: WebSocketOptions) {
       // Results are shared by a group (shared.ts) and prepared once: an incident among their
       // errors is logged under the request id of the subscriber it is first written to.
       const results = context.realtime?.subscriptions.streamOf(context);
-      const direct: DirectResults | undefined = results && {
+      // Not made by shared.ts (no real-time layer): graphql-ws writes it as it comes.
+      if (!results) return undefined;
+      const source: DirectResults = {
         results,
+        wrapped: (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator](),
         prepare: (raw) => processedResult(raw, context, log),
         failure: (error) => exposeExpectedErrors(error, UNEXPECTED_ERROR),
       };
-      return new Delivery((result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator](), ctx.extra.session, id, maxBufferedBytes, direct);
+      return new Delivery(source, ctx.extra.session, id, maxBufferedBytes);
     },
     onNext: (ctx) => {
       // A query or mutation over the socket (subscriptions write through Delivery).

@@ -2,7 +2,7 @@
 // validation and JSON.stringify: each result object is serialized once for all the subscribers
 // it was executed for (src/realtime/shared.ts), and framed with each subscription's id.
 //
-// The results are read from the subscription's own stream (`direct`), past the layers Yoga's
+// The results are read from the subscription's own stream (shared.ts), past the layers Yoga's
 // per-result hooks (error masking, the error handler) put around every subscriber's stream:
 // those layers made about 40% of what a 10,000-subscriber event allocated, for results that
 // are one object per group. What the hooks do is done here once per result object instead
@@ -23,27 +23,25 @@ export interface DeliverySession {
 /** A subscription's results as its stream makes them, and what Yoga's per-result hooks would do. */
 export interface DirectResults {
   results: AsyncIterator<ExecutionResult>;
+  /** The same results as Yoga wrapped them: only ended, for its end hooks. */
+  wrapped: AsyncIterator<ExecutionResult>;
   /** Masks a result's errors (and logs the incidents among them). */
   prepare(result: ExecutionResult): ExecutionResult;
   /** What the subscriber is told when the stream fails. */
   failure(error: unknown): Error;
 }
 
-/** A result's payload as graphql-ws writes it (UTF-8 JSON), made once per result object. */
+/** A result's payload as graphql-ws writes it (UTF-8 JSON), prepared and made once per result object. */
 const serialized = new WeakMap<ExecutionResult, Buffer>();
-/** The same, of results read directly: prepared first (other keys: a raw result is not a masked one). */
-const prepared = new WeakMap<ExecutionResult, Buffer>();
 const CLOSING = Buffer.from('}');
 
-function payloadOf(raw: ExecutionResult, prepare?: DirectResults['prepare']): Buffer {
-  const cache = prepare ? prepared : serialized;
-  let json = cache.get(raw);
+function payloadOf(raw: ExecutionResult, prepare: DirectResults['prepare']): Buffer {
+  let json = serialized.get(raw);
   if (json === undefined) {
-    const result = prepare ? prepare(raw) : raw;
-    const { errors, ...rest } = result;
+    const { errors, ...rest } = prepare(raw);
     const formatted = errors?.map((error) => (typeof error.toJSON === 'function' ? error.toJSON() : { message: error.message }));
     json = ownBuffer(JSON.stringify(formatted ? { ...rest, errors: formatted } : rest));
-    cache.set(raw, json);
+    serialized.set(raw, json);
   }
   return json;
 }
@@ -75,11 +73,10 @@ export class Delivery implements AsyncIterableIterator<never> {
   private readonly onWritten: (error?: Error) => void;
 
   constructor(
-    private readonly source: AsyncIterator<ExecutionResult>,
+    private readonly source: DirectResults,
     private readonly session: DeliverySession,
     id: string,
     private readonly maxBufferedBytes: number,
-    private readonly direct?: DirectResults,
   ) {
     this.opening = ownBuffer(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
     this.onWritten = this.written.bind(this);
@@ -93,26 +90,21 @@ export class Delivery implements AsyncIterableIterator<never> {
     const socket = this.session.socket;
     for (;;) {
       let step: IteratorResult<ExecutionResult>;
-      if (!this.direct) step = await this.source.next();
-      else {
-        // In this frame rather than a method of its own: one promise less per delivery.
-        try {
-          step = await this.direct.results.next();
-        } catch (error) {
-          await this.source.return?.();
-          throw this.direct.failure(error);
-        }
+      try {
+        step = await this.source.results.next();
+      } catch (error) {
+        await this.source.wrapped.return?.();
+        throw this.source.failure(error);
       }
       if (step.done) {
-        // Ends the wrapped stream too, for its end hooks.
-        if (this.direct) await this.source.return?.();
+        await this.source.wrapped.return?.();
         return { value: undefined, done: true };
       }
       if (socket.readyState !== socket.OPEN) continue;
       // Several subscriptions on one socket can each have an event in flight; the streams
       // bound their own queues, this bounds what sits in the socket.
       if (socket.bufferedAmount > this.maxBufferedBytes) this.session.close(CLOSE_SLOW_CONSUMER, SLOW_CONSUMER_REASON);
-      const payload = payloadOf(step.value, this.direct?.prepare);
+      const payload = payloadOf(step.value, this.source.prepare);
       this.unwritten += 1;
       socket.send(Buffer.concat([this.opening, payload, CLOSING], this.opening.length + payload.length + 1), TEXT, this.onWritten);
       if (this.unwritten > 0 && socket.bufferedAmount > 0) {
@@ -130,12 +122,12 @@ export class Delivery implements AsyncIterableIterator<never> {
   }
 
   async return(): Promise<IteratorResult<never>> {
-    await this.source.return?.();
+    await this.source.wrapped.return?.();
     return { value: undefined, done: true };
   }
 
   async throw(error: unknown): Promise<IteratorResult<never>> {
-    await this.source.return?.();
+    await this.source.wrapped.return?.();
     throw error;
   }
 }
