@@ -6,6 +6,7 @@ import { closeDatabase, openDatabase, type PrismaClient } from '../src/db.js';
 import { resolveDatabase } from '../src/db/resolve.js';
 import { loadConfig } from '../src/env.js';
 import { createLogger } from '../src/logger.js';
+import { SET_ASIDE_LEDGER } from '../src/seed/bulk-indexes.js';
 import { DEFAULT_CLIENTS, DEFAULT_SEED, DEMO_STAFF_EMAILS, isDatabaseEmpty, seed } from '../src/seed/seed.js';
 
 class UsageError extends Error {}
@@ -21,7 +22,7 @@ function wholeNumber(name: string, fallback: number, min: number): number {
 /** One TRUNCATE for all tables, so foreign keys between them never get in the way. */
 async function truncateAll(prisma: PrismaClient): Promise<number> {
   const tables = await prisma.$queryRaw<{ tablename: string }[]>`
-    SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`;
+    SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT IN ('_prisma_migrations', ${SET_ASIDE_LEDGER})`;
   if (tables.length === 0) return 0;
   const list = tables.map((t) => `"${t.tablename.replace(/"/g, '""')}"`).join(', ');
   await prisma.$executeRawUnsafe(`TRUNCATE TABLE ${list} RESTART IDENTITY CASCADE`);
@@ -65,7 +66,8 @@ async function main(): Promise<void> {
       onProgress: (message) => {
         // A line per chunk would be a hundred lines at 100,000 clients.
         const now = performance.now();
-        if (now - lastPrinted < 2000 && !message.startsWith(`clients ${clients.toLocaleString('en-US')}/`)) return;
+        const routine = message.startsWith('clients ') && !message.startsWith(`clients ${clients.toLocaleString('en-US')}/`);
+        if (routine && now - lastPrinted < 2000) return;
         lastPrinted = now;
         console.log(`  ${seconds().padStart(6)}s  ${message}`);
       },

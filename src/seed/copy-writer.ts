@@ -9,7 +9,10 @@
 // of its own (which replica mode would skip too), chunks are written unchecked and `finish`
 // checks every foreign key of those tables at once, the way ALTER TABLE ... VALIDATE CONSTRAINT
 // does. Fixtures are always written checked: staff tables have change triggers.
+//
+// A large load also sets the secondary indexes aside and builds them at the end (./bulk-indexes.ts).
 import pg from 'pg';
+import { buildSetAside, restoreSetAside, setIndexesAside } from './bulk-indexes.js';
 import { BinaryRows, type Layouts, readColumnWriters } from './copy-binary.js';
 import { type ChunkWriter, INSERT_LEVELS, type SeedSummary, type SeedWriter, tableName } from './tables.js';
 
@@ -19,7 +22,7 @@ const CONNECTIONS = 2;
 const PIECE_BYTES = 1 << 20;
 const TABLES = INSERT_LEVELS.flat();
 
-export async function openCopyWriter(url: string, summary: SeedSummary): Promise<SeedWriter> {
+export async function openCopyWriter(url: string, summary: SeedSummary, options: { setIndexesAside: boolean }): Promise<SeedWriter> {
   const clients: pg.Client[] = [];
   try {
     for (let i = 0; i < CONNECTIONS; i++) {
@@ -34,6 +37,8 @@ export async function openCopyWriter(url: string, summary: SeedSummary): Promise
     throw error;
   }
   const first = clients[0]!;
+  await restoreSetAside(clients);
+  const indexesAside = options.setIndexesAside && (await setIndexesAside(first));
   const triggered = await tablesWithTriggers(first);
   const mayBypass = await canSkipForeignKeyChecks(first);
   const writers = await readColumnWriters(first);
@@ -86,8 +91,11 @@ export async function openCopyWriter(url: string, summary: SeedSummary): Promise
         },
       };
     },
-    async finish() {
+    async check() {
       if (unchecked.size > 0) await checkForeignKeys(clients, unchecked);
+    },
+    async finish() {
+      if (indexesAside) await buildSetAside(clients);
     },
     async close() {
       await Promise.allSettled(clients.map((c) => c.end()));

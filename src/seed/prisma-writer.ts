@@ -12,6 +12,7 @@ export async function openPrismaWriter(db: Db, summary: SeedSummary): Promise<Se
   return {
     writeFixtures: (rows) => insertBatch(db, types, rows, summary),
     chunk: () => ({ write: (rows) => insertBatch(db, types, rows, summary) }),
+    check: async () => {},
     finish: async () => {},
     close: async () => {},
   };

@@ -73,7 +73,9 @@ export interface SeedWriter {
   writeFixtures(rows: Batch): Promise<void>;
   /** A writer for the next chunk of clients. */
   chunk(): ChunkWriter;
-  /** After the last chunk has been written. */
+  /** After the last chunk has been written: checks what writing did not (foreign keys). */
+  check(): Promise<void>;
+  /** After the last change to the data set: builds what writing left for the end (indexes). */
   finish(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // The seed data set: every workflow status shows up even at a small size, the demo staff
 // exist, the same seed number gives the same rows and ids, and the rows agree with each other.
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../../src/generated/prisma/client.js';
 import { CaseStatus, CrisisStatus, ReferralStatus, StaffRole } from '../../src/generated/prisma/enums.js';
@@ -12,6 +13,7 @@ import {
   seed,
   type SeedSummary,
 } from '../../src/seed/seed.js';
+import { restoreSetAside, SET_ASIDE_LEDGER, setIndexesAside } from '../../src/seed/bulk-indexes.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const CLIENTS = 150;
@@ -31,10 +33,11 @@ beforeAll(async () => {
   first = connect(databases[0]!.url);
   second = connect(databases[1]!.url);
   expect(await isDatabaseEmpty(first)).toBe(true);
-  // The first through the Prisma client, the second with COPY over connections of its own.
+  // The first through the Prisma client, the second with COPY over connections of its own and
+  // its secondary indexes set aside for the load, as a large load does.
   [summary, secondSummary] = await Promise.all([
     seed(first, { clients: CLIENTS, seed: SEED }),
-    seed(second, { clients: CLIENTS, seed: SEED, databaseUrl: databases[1]!.url }),
+    seed(second, { clients: CLIENTS, seed: SEED, databaseUrl: databases[1]!.url, setIndexesAside: true }),
   ]);
 }, 120_000);
 
@@ -42,6 +45,16 @@ afterAll(async () => {
   await Promise.all([first?.$disconnect(), second?.$disconnect()]);
   await Promise.all(databases.map((db) => db.drop()));
 });
+
+/** Every index of the data's tables, by name, as PostgreSQL would create it. */
+async function indexDefinitions(db: PrismaClient): Promise<Record<string, string>> {
+  const rows = await db.$queryRaw<{ name: string; definition: string }[]>`
+    SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND tablename <> ${SET_ASIDE_LEDGER}`;
+  return Object.fromEntries(rows.map((r) => [r.name, r.definition]));
+}
+
+const ledgerExists = async (db: PrismaClient) =>
+  (await db.$queryRaw<[{ exists: boolean }]>`SELECT to_regclass(${SET_ASIDE_LEDGER}) IS NOT NULL AS exists`)[0].exists;
 
 /** Row count and a digest of every row, per table: equal digests, equal contents. */
 async function tableDigests(db: PrismaClient): Promise<Record<string, string>> {
@@ -178,5 +191,34 @@ describe('seed', () => {
     expect(shared.length).toBeGreaterThan(0);
     const identifiers = await first.clientIdentifier.findMany({ select: { system: true }, distinct: ['system'] });
     expect(identifiers.map((i) => i.system)).toEqual(expect.arrayContaining(['MRN', 'SCHOOL_ID', 'INMATE_NUMBER']));
+  });
+});
+
+describe('secondary indexes set aside for a large load', () => {
+  it('are all built again, as the migrations made them, and nothing of the set-aside is left', async () => {
+    const migrated = await indexDefinitions(first);
+    expect(Object.keys(migrated).length).toBeGreaterThan(100);
+    expect(await indexDefinitions(second)).toEqual(migrated);
+    expect(await ledgerExists(second)).toBe(false);
+  });
+
+  it('are built by the next load when one dies before building them', async () => {
+    const migrated = await indexDefinitions(first);
+    const client = new pg.Client({ connectionString: databases[1]!.url });
+    await client.connect();
+    try {
+      // What a load leaves when it is killed between setting the indexes aside and building them.
+      expect(await setIndexesAside(client)).toBe(true);
+      const left = await indexDefinitions(second);
+      expect(Object.keys(left).length).toBeLessThan(Object.keys(migrated).length);
+      expect(left).toEqual(Object.fromEntries(Object.entries(migrated).filter(([name]) => name in left)));
+      expect(await ledgerExists(second)).toBe(true);
+      // What the next load does first.
+      await restoreSetAside([client]);
+    } finally {
+      await client.end();
+    }
+    expect(await indexDefinitions(second)).toEqual(migrated);
+    expect(await ledgerExists(second)).toBe(false);
   });
 });
