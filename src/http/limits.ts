@@ -14,7 +14,7 @@
 // as `types { fields { type { fields …` (GRAPHQL_VALIDATION_FAILED); in production it is off.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createComplexityRule } from '@pothos/plugin-complexity';
-import { GraphQLError, validate, type ASTVisitor, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, validate, type ASTVisitor, type DocumentNode, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { AppError } from '../errors.js';
 
@@ -60,6 +60,15 @@ export function useQueryLimits(limits: QueryLimits): Plugin[] {
 /** Errors of the cost check, which depend on the variables: not the document's to keep. */
 const costErrors = new WeakSet<GraphQLError>();
 
+/**
+ * What the cost check found, per document, by operation name and variables: a cost depends on
+ * nothing else (cost functions read arguments only), and measuring walks the whole document,
+ * about 5% of a search's CPU. Bounded per document; long variables are measured every time.
+ */
+const measured = new WeakMap<DocumentNode, Map<string, readonly GraphQLError[]>>();
+const MEASURED_PER_DOCUMENT = 100;
+const MEASURED_KEY_LENGTH = 1024;
+
 function useCost(maxCost: number): Plugin {
   return {
     onValidate({ context, params: { schema, documentAST } }) {
@@ -70,21 +79,33 @@ function useCost(maxCost: number): Plugin {
         const documentErrors = result.filter((error) => !costErrors.has(error));
         if (documentErrors.length > 0) return setResult(documentErrors);
         const request = (context as { params?: { variables?: Record<string, unknown>; operationName?: string | null } }).params;
-        const rule = createComplexityRule({
-          context: context as object,
-          variableValues: request?.variables ?? {},
-          operationName: request?.operationName ?? undefined,
-          validate: (measured, report) => {
-            if (measured.complexity <= maxCost) return;
-            report(
-              new GraphQLError(`Query cost of ${measured.complexity} exceeds the limit of ${maxCost}`, {
-                extensions: { code: 'QUERY_TOO_COMPLEX', cost: measured.complexity, maxCost },
-              }),
-            );
-          },
-        });
-        const errors = validate(schema, documentAST, [guarded(rule)]);
-        for (const error of errors) costErrors.add(error);
+        const variableValues = request?.variables ?? {};
+        const operationName = request?.operationName ?? undefined;
+        const key = `${operationName ?? ''}\0${JSON.stringify(variableValues)}`;
+        let known = measured.get(documentAST);
+        let errors = key.length <= MEASURED_KEY_LENGTH ? known?.get(key) : undefined;
+        if (!errors) {
+          const rule = createComplexityRule({
+            context: context as object,
+            variableValues,
+            operationName,
+            validate: (cost, report) => {
+              if (cost.complexity <= maxCost) return;
+              report(
+                new GraphQLError(`Query cost of ${cost.complexity} exceeds the limit of ${maxCost}`, {
+                  extensions: { code: 'QUERY_TOO_COMPLEX', cost: cost.complexity, maxCost },
+                }),
+              );
+            },
+          });
+          errors = validate(schema, documentAST, [guarded(rule)]);
+          for (const error of errors) costErrors.add(error);
+          if (key.length <= MEASURED_KEY_LENGTH) {
+            if (!known) measured.set(documentAST, (known = new Map()));
+            if (known.size >= MEASURED_PER_DOCUMENT) known.delete(known.keys().next().value!);
+            known.set(key, errors);
+          }
+        }
         setResult([...errors]);
       };
     },

@@ -51,6 +51,22 @@ describe('query limits, before any resolver or statement', () => {
     expect(small.data.clients.edges).toHaveLength(1);
   });
 
+  it('costs one document by its variables, each time: refused, run, refused again as they change', async () => {
+    // Measured costs are kept per document, operation and variables (src/http/limits.ts).
+    const query = 'query Networks($first: Int!, $depth: Int!) { clients(first: $first) { edges { node { network(depth: $depth) { hiddenClients } } } } }';
+    const costly = { first: 100, depth: 3 };
+    const cheap = { first: 20, depth: 1 };
+    for (const variables of [costly, cheap, costly, cheap, { ...cheap, first: 21 }, { depth: 3, first: 100 }]) {
+      const { response, statements } = await refused(query, { variables, token });
+      if (variables.first === 100) {
+        expectRefused({ response, statements }, 'QUERY_TOO_COMPLEX');
+      } else {
+        expect(response.errors).toBeUndefined();
+        expect(response.data!.clients.edges).toHaveLength(1);
+      }
+    }
+  });
+
   it('refuses 10,000 aliases of __typename without a token, at the token limit', async () => {
     expectRefused(await refused(`{ ${aliases(10_000, '__typename')} }`), 'QUERY_TOO_LARGE');
   });
