@@ -14,7 +14,7 @@
 // as `types { fields { type { fields …` (GRAPHQL_VALIDATION_FAILED); in production it is off.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createComplexityRule } from '@pothos/plugin-complexity';
-import { GraphQLError, validate, type ASTVisitor, type DocumentNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, validate, type ASTVisitor, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { AppError } from '../errors.js';
 
@@ -60,21 +60,40 @@ export function useQueryLimits(limits: QueryLimits): Plugin[] {
 /** Errors of the cost check, which depend on the variables: not the document's to keep. */
 const costErrors = new WeakSet<GraphQLError>();
 
-/**
- * What the cost check found, per document, by operation name and variables: a cost depends on
- * nothing else (cost functions read arguments only), and measuring walks the whole document,
- * about 5% of a search's CPU. Bounded per document; long variables are measured every time.
- */
-const measured = new WeakMap<DocumentNode, Map<string, readonly GraphQLError[]>>();
+/** Variable sets whose costs are kept per document; longer ones are measured every time. */
 const MEASURED_PER_DOCUMENT = 100;
 const MEASURED_KEY_LENGTH = 1024;
 
 function useCost(maxCost: number): Plugin {
+  // What the check found, per document, by operation name and variables: a cost depends on
+  // nothing else (cost functions read arguments only), and measuring walks the whole
+  // document, about 5% of a client search's CPU.
+  const measured = new WeakMap<DocumentNode, Map<string, readonly GraphQLError[]>>();
+
+  function measure(schema: GraphQLSchema, document: DocumentNode, context: object, variableValues: Record<string, unknown>, operationName?: string) {
+    const rule = createComplexityRule({
+      context,
+      variableValues,
+      operationName,
+      validate: (cost, report) => {
+        if (cost.complexity <= maxCost) return;
+        report(
+          new GraphQLError(`Query cost of ${cost.complexity} exceeds the limit of ${maxCost}`, {
+            extensions: { code: 'QUERY_TOO_COMPLEX', cost: cost.complexity, maxCost },
+          }),
+        );
+      },
+    });
+    const errors = validate(schema, document, [guarded(rule)]);
+    for (const error of errors) costErrors.add(error);
+    return errors;
+  }
+
   return {
     onValidate({ context, params: { schema, documentAST } }) {
       // Measured once the document is otherwise valid: an unknown field is graphql's to report.
       // Yoga caches a document's validation result (with whatever this hook set) and hands it
-      // to the next request with the same text: this request's cost is measured again.
+      // to the next request with the same text: the cost is this request's, by its variables.
       return ({ result, setResult }) => {
         const documentErrors = result.filter((error) => !costErrors.has(error));
         if (documentErrors.length > 0) return setResult(documentErrors);
@@ -82,29 +101,14 @@ function useCost(maxCost: number): Plugin {
         const variableValues = request?.variables ?? {};
         const operationName = request?.operationName ?? undefined;
         const key = `${operationName ?? ''}\0${JSON.stringify(variableValues)}`;
+        if (key.length > MEASURED_KEY_LENGTH) return setResult([...measure(schema, documentAST, context, variableValues, operationName)]);
         let known = measured.get(documentAST);
-        let errors = key.length <= MEASURED_KEY_LENGTH ? known?.get(key) : undefined;
+        if (!known) measured.set(documentAST, (known = new Map()));
+        let errors = known.get(key);
         if (!errors) {
-          const rule = createComplexityRule({
-            context: context as object,
-            variableValues,
-            operationName,
-            validate: (cost, report) => {
-              if (cost.complexity <= maxCost) return;
-              report(
-                new GraphQLError(`Query cost of ${cost.complexity} exceeds the limit of ${maxCost}`, {
-                  extensions: { code: 'QUERY_TOO_COMPLEX', cost: cost.complexity, maxCost },
-                }),
-              );
-            },
-          });
-          errors = validate(schema, documentAST, [guarded(rule)]);
-          for (const error of errors) costErrors.add(error);
-          if (key.length <= MEASURED_KEY_LENGTH) {
-            if (!known) measured.set(documentAST, (known = new Map()));
-            if (known.size >= MEASURED_PER_DOCUMENT) known.delete(known.keys().next().value!);
-            known.set(key, errors);
-          }
+          errors = measure(schema, documentAST, context, variableValues, operationName);
+          if (known.size >= MEASURED_PER_DOCUMENT) known.delete(known.keys().next().value!);
+          known.set(key, errors);
         }
         setResult([...errors]);
       };
