@@ -1,7 +1,8 @@
 // Secondary indexes set aside while a large data set is loaded, and built once it is in:
 // PostgreSQL builds an index from the whole table in one sorted pass much faster than it
 // inserts into it row by row. Measured at 20,000 clients: the server spent 33 s of CPU on the
-// load with its 102 indexes maintained, 17.5 s without them, plus 1.4 s to build them after.
+// load with its 102 indexes maintained, 17.5 s without them, plus 1.4 s to build them after;
+// at 1,000 clients the whole seed takes 1.6-1.9 s set aside against 2.1-2.5 s maintained.
 //
 // Indexes that back a constraint (primary keys, unique constraints, the targets of foreign
 // keys) stay. The definitions of those set aside are written, in the transaction that drops
@@ -43,7 +44,7 @@ export async function setIndexesAside(client: pg.Client): Promise<boolean> {
 }
 
 /** Builds every index set aside, largest tables first, one per connection at a time; then forgets them. */
-export async function buildSetAside(clients: pg.Client[]): Promise<void> {
+export async function buildSetAside(clients: pg.Client[]): Promise<number> {
   const { rows } = await clients[0]!.query<{ name: string; definition: string }>(
     `SELECT l.name, l.definition FROM ${LEDGER} l
       WHERE to_regclass(quote_ident(l.name)) IS NULL
@@ -59,4 +60,5 @@ export async function buildSetAside(clients: pg.Client[]): Promise<void> {
     }),
   );
   await clients[0]!.query(`DROP TABLE ${LEDGER}`);
+  return rows.length;
 }

@@ -6,11 +6,11 @@
 // Measured here at 3,000 clients, the server spent 3.7 s of CPU on the COPYs with foreign keys
 // checked row by row and 1.5 s without: the checks were most of its work. So when the role may
 // (a superuser's `session_replication_role = replica`) and no table a chunk writes has triggers
-// of its own (which replica mode would skip too), chunks are written unchecked and `finish`
+// of its own (which replica mode would skip too), chunks are written unchecked and `check`
 // checks every foreign key of those tables at once, the way ALTER TABLE ... VALIDATE CONSTRAINT
 // does. Fixtures are always written checked: staff tables have change triggers.
 //
-// A large load also sets the secondary indexes aside and builds them at the end (./bulk-indexes.ts).
+// The secondary indexes are set aside for the load and built at the end (./bulk-indexes.ts).
 import pg from 'pg';
 import { buildSetAside, restoreSetAside, setIndexesAside } from './bulk-indexes.js';
 import { BinaryRows, type Layouts, readColumnWriters } from './copy-binary.js';
@@ -22,7 +22,7 @@ const CONNECTIONS = 2;
 const PIECE_BYTES = 1 << 20;
 const TABLES = INSERT_LEVELS.flat();
 
-export async function openCopyWriter(url: string, summary: SeedSummary, options: { setIndexesAside: boolean }): Promise<SeedWriter> {
+export async function openCopyWriter(url: string, summary: SeedSummary): Promise<SeedWriter> {
   const clients: pg.Client[] = [];
   try {
     for (let i = 0; i < CONNECTIONS; i++) {
@@ -38,7 +38,7 @@ export async function openCopyWriter(url: string, summary: SeedSummary, options:
   }
   const first = clients[0]!;
   await restoreSetAside(clients);
-  const indexesAside = options.setIndexesAside && (await setIndexesAside(first));
+  const indexesAside = await setIndexesAside(first);
   const triggered = await tablesWithTriggers(first);
   const mayBypass = await canSkipForeignKeyChecks(first);
   const writers = await readColumnWriters(first);
@@ -95,7 +95,7 @@ export async function openCopyWriter(url: string, summary: SeedSummary, options:
       if (unchecked.size > 0) await checkForeignKeys(clients, unchecked);
     },
     async finish() {
-      if (indexesAside) await buildSetAside(clients);
+      return indexesAside ? buildSetAside(clients) : 0;
     },
     async close() {
       await Promise.allSettled(clients.map((c) => c.end()));

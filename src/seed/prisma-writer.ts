@@ -13,7 +13,7 @@ export async function openPrismaWriter(db: Db, summary: SeedSummary): Promise<Se
     writeFixtures: (rows) => insertBatch(db, types, rows, summary),
     chunk: () => ({ write: (rows) => insertBatch(db, types, rows, summary) }),
     check: async () => {},
-    finish: async () => {},
+    finish: async () => 0,
     close: async () => {},
   };
 }

@@ -36,15 +36,7 @@ export interface SeedOptions {
    * the embedded database: PGlite serves one connection at a time, and Prisma holds it.
    */
   databaseUrl?: string;
-  /**
-   * With `databaseUrl`: drop the secondary indexes for the load and build them after it
-   * (./bulk-indexes.ts). By default for loads of BULK_INDEX_CLIENTS clients or more, where it
-   * pays: the build is a fixed cost of about a second over nearly empty tables.
-   */
-  setIndexesAside?: boolean;
 }
-
-const BULK_INDEX_CLIENTS = 10_000;
 
 /** Clients per chunk. Part of the data set's identity: chunk k draws from its own stream. */
 const CHUNK_CLIENTS = 1000;
@@ -62,9 +54,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedSumma
 
   const run = createRun(seedNumber, clients);
   const fixtures = buildFixtures(run);
-  const writer = options.databaseUrl
-    ? await openCopyWriter(options.databaseUrl, summary, { setIndexesAside: options.setIndexesAside ?? clients >= BULK_INDEX_CLIENTS })
-    : await openPrismaWriter(db, summary);
+  const writer = options.databaseUrl ? await openCopyWriter(options.databaseUrl, summary) : await openPrismaWriter(db, summary);
   try {
     await writer.writeFixtures(fixtures);
     progress(`organizations, ${summary.staffMember} staff and ${summary.provider} providers written`);
@@ -74,9 +64,8 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedSumma
     // any indexes it set aside, so that these updates maintain none.
     const ends = await Promise.allSettled([writer.check(), markOverdueAnnounced(db, REFERENCE_DATE, DEFAULT_NO_CONTACT_DAYS)]);
     for (const end of ends) if (end.status === 'rejected') throw end.reason;
-    progress('rows checked');
-    await writer.finish();
-    progress('indexes built');
+    const built = await writer.finish();
+    if (built > 0) progress(`rows checked, ${built} indexes built`);
   } finally {
     await writer.close();
   }

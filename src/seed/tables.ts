@@ -75,8 +75,8 @@ export interface SeedWriter {
   chunk(): ChunkWriter;
   /** After the last chunk has been written: checks what writing did not (foreign keys). */
   check(): Promise<void>;
-  /** After the last change to the data set: builds what writing left for the end (indexes). */
-  finish(): Promise<void>;
+  /** After the last change to the data set: builds the indexes writing set aside, and says how many. */
+  finish(): Promise<number>;
   close(): Promise<void>;
 }
 
