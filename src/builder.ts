@@ -14,6 +14,7 @@ import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Context } from './context.js';
 import { prisma } from './db.js';
+import { lookupClient } from './db/lookups.js';
 import { hasRole, UUID } from './auth/viewer.js';
 import { ValidationError } from './errors.js';
 import { resolveNode, resolveNodes } from './schema/node-lookup.js';
@@ -69,7 +70,8 @@ export const builder = new SchemaBuilder<{
           }),
   },
   prisma: {
-    client: () => prisma,
+    // Its single-record loads as findFirst: never batched across requests (db/lookups.ts).
+    client: () => lookupClient(prisma),
     dmmf: getDatamodel(),
     exposeDescriptions: true,
     filterConnectionTotalCount: true,
