@@ -2,12 +2,12 @@
 //
 // Those loads are findUnique calls whose filter holds the viewer's access rules besides the id.
 // Prisma batches every findUnique of one tick with the same argument keys, across concurrent
-// requests, and such a batch cannot become one statement (each filter is different), so Prisma
-// runs it as a transaction of N statements, and compiles a plan for the batch as a whole. Its
-// parameters are shared by value across the batch: the plan's shape depends on which requests'
-// values happened to coincide, so nearly every batch compiled anew, at 40-220 ms of CPU each.
-// At c10 that was about a fifth of a client chart's CPU (bench:api). A findFirst with the same
-// filter is the same lookup (the id is in it), is never batched, and its plan stays cached.
+// requests; such a batch cannot become one statement (each filter is different), so it still
+// sends N, and Prisma compiles a plan for the batch as a whole. Its parameters are shared by
+// value across the batch: the plan's shape depends on which requests' values happened to
+// coincide, so nearly every batch compiled anew, at 40-220 ms of CPU each. Without them a
+// client chart at c10 took a third less CPU (bench:api). A findFirst with the same filter is
+// the same lookup (the id is in it), is never batched, and its plan stays cached.
 // Lookups by a bare unique key keep findUnique: Prisma turns those into one `IN (...)` query.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { getDatamodel } from '../generated/pothos-types.js';
