@@ -10,13 +10,12 @@
 // seed (which has to `--reset` that database anyway) builds them again before anything else.
 import pg from 'pg';
 
-/** Not data: `db:seed -- --reset` leaves it, as it leaves _prisma_migrations. */
+/** Where the set-aside definitions wait. Not data: `db:seed -- --reset` leaves it, as it leaves _prisma_migrations. */
 export const SET_ASIDE_LEDGER = '_casegraph_seed_indexes';
-const LEDGER = SET_ASIDE_LEDGER;
 
 /** Builds whatever an earlier, interrupted load set aside. */
 export async function restoreSetAside(clients: pg.Client[]): Promise<void> {
-  const { rows } = await clients[0]!.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [LEDGER]);
+  const { rows } = await clients[0]!.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [SET_ASIDE_LEDGER]);
   if (rows[0]!.exists) await buildSetAside(clients);
 }
 
@@ -24,13 +23,13 @@ export async function restoreSetAside(clients: pg.Client[]): Promise<void> {
 export async function setIndexesAside(client: pg.Client): Promise<boolean> {
   try {
     await client.query('BEGIN');
-    await client.query(`CREATE TABLE ${LEDGER} (name text PRIMARY KEY, "table" text NOT NULL, definition text NOT NULL)`);
+    await client.query(`CREATE TABLE ${SET_ASIDE_LEDGER} (name text PRIMARY KEY, "table" text NOT NULL, definition text NOT NULL)`);
     const { rows } = await client.query<{ name: string }>(
-      `INSERT INTO ${LEDGER} (name, "table", definition)
+      `INSERT INTO ${SET_ASIDE_LEDGER} (name, "table", definition)
        SELECT c.relname, i.indrelid::regclass::text, pg_get_indexdef(i.indexrelid)
          FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
         WHERE c.relnamespace = current_schema()::regnamespace
-          AND i.indrelid <> '${LEDGER}'::regclass
+          AND i.indrelid <> '${SET_ASIDE_LEDGER}'::regclass
           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
        RETURNING name`,
     );
@@ -46,7 +45,7 @@ export async function setIndexesAside(client: pg.Client): Promise<boolean> {
 /** Builds every index set aside, largest tables first, one per connection at a time; then forgets them. */
 export async function buildSetAside(clients: pg.Client[]): Promise<number> {
   const { rows } = await clients[0]!.query<{ name: string; definition: string }>(
-    `SELECT l.name, l.definition FROM ${LEDGER} l
+    `SELECT l.name, l.definition FROM ${SET_ASIDE_LEDGER} l
       WHERE to_regclass(quote_ident(l.name)) IS NULL
       ORDER BY pg_relation_size(l."table"::regclass) DESC, l.name`,
   );
@@ -59,6 +58,6 @@ export async function buildSetAside(clients: pg.Client[]): Promise<number> {
       await client.query('RESET maintenance_work_mem');
     }),
   );
-  await clients[0]!.query(`DROP TABLE ${LEDGER}`);
+  await clients[0]!.query(`DROP TABLE ${SET_ASIDE_LEDGER}`);
   return rows.length;
 }
