@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganization, createStaff } from '../support/factories.js';
 import { startCluster, startPrivateRedis, type Cluster, type Instance, type PrivateRedis } from '../support/realtime.js';
 
+const IP_CEILING = 400;
 let redis: PrivateRedis;
 let cluster: Cluster;
 let a: Instance;
@@ -17,7 +18,7 @@ let orgId: string;
 beforeAll(async () => {
   redis = await startPrivateRedis();
   cluster = await startCluster('rate_limits_shared', {
-    env: { REDIS_URL: redis.url, TRUST_PROXY: 'true', RATE_LIMIT_WINDOW: '1h', RATE_LIMIT_MUTATIONS: '4', RATE_LIMIT_AUTH_FAILURES: '4' },
+    env: { REDIS_URL: redis.url, TRUST_PROXY: 'true', RATE_LIMIT_WINDOW: '1h', RATE_LIMIT_MUTATIONS: '4', RATE_LIMIT_AUTH_FAILURES: '4', RATE_LIMIT_IP_REQUESTS: String(IP_CEILING) },
   });
   [a, b] = cluster.instances as [Instance, Instance];
   orgId = (await createOrganization()).id;
@@ -72,6 +73,51 @@ describe('two instances and one Redis', () => {
     for (const via of [a, a, b, b]) expect((await post(via, '{ me { id } }', bad, ip)).status).toBe(401);
     expect((await post(a, '{ me { id } }', bad, ip)).status).toBe(429);
     expect((await post(b, '{ me { id } }', bad, ip)).status).toBe(429);
+  });
+
+  it('count an address’s requests together, taking points from Redis a block at a time, never past the ceiling', async () => {
+    const staff = await createStaff(orgId);
+    const token = await cluster.tokenFor(staff.id);
+    const ip = freshIp();
+    // The round trips to Redis for this address: scripts naming its key (MONITOR also shows the
+    // commands a script runs).
+    const monitor = await new Redis(redis.url).monitor();
+    const commands: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (/^eval/i.test(args[0]!) && args.some((arg) => arg.endsWith(`:rl:ip:${ip}`))) commands.push(args);
+    });
+    try {
+      for (let i = 0; i < 300; i += 1) expect((await post(a, '{ __typename }', token, ip)).status).toBe(200);
+      // Redis runs commands in order: once the marker shows, every earlier command has.
+      const probe = new Redis(redis.url);
+      const marked = new Promise<void>((resolve) => monitor.on('monitor', (_time: string, args: string[]) => args.includes('marker') && resolve()));
+      await probe.echo('marker');
+      await marked;
+      probe.disconnect();
+      const roundTrips = commands.length;
+      expect(roundTrips).toBeGreaterThan(0);
+      expect(roundTrips).toBeLessThanOrEqual(300 / 10);
+
+      // B counts on from what A took, until refused; A then serves the points it took and had
+      // not spent, and no more: together, exactly the ceiling.
+      const serveUntilRefused = async (via: Instance) => {
+        for (let served = 0; served <= IP_CEILING; served += 1) {
+          const answer = await post(via, '{ __typename }', token, ip);
+          if (answer.status !== 200) return { served, refused: answer };
+        }
+        throw new Error('never refused');
+      };
+      const byB = await serveUntilRefused(b);
+      expect(byB.refused.status).toBe(429);
+      expect(byB.refused.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+      expect(Number(byB.refused.retryAfter)).toBeGreaterThan(0);
+      const byA = await serveUntilRefused(a);
+      expect(byA.refused.status).toBe(429);
+      expect(byA.served).toBeLessThan(32);
+      expect(300 + byB.served + byA.served).toBe(IP_CEILING);
+    } finally {
+      monitor.disconnect();
+    }
   });
 
   it('without Redis, limit per instance: each counts its own 4 mutations, and serves', async () => {

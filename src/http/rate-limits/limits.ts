@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitConfig } from '../../env.js';
 import type { Logger } from '../../logger.js';
+import { Reservations } from './reservations.js';
 
 export type LimitKind = 'ip' | 'auth' | 'mutation' | 'expensive';
 
@@ -62,10 +63,25 @@ export function createRateLimits(config: RateLimitConfig, options: { redisUrl?: 
     expensive: limiter('expensive', config.expensiveQueries),
   };
 
+  // With Redis, the budgets counted on every request (or every mutation, every search) take
+  // their points a block at a time (reservations.ts); failed authentications are counted as they
+  // happen.
+  const reserve = (limiter: RateLimiterAbstract | undefined, points: number) => (redis && limiter ? new Reservations(limiter, points) : undefined);
+  const reserved: Partial<Record<LimitKind, Reservations>> = {
+    ip: reserve(limiters.ip, config.ipRequests),
+    mutation: reserve(limiters.mutation, config.mutations),
+    expensive: reserve(limiters.expensive, config.expensiveQueries),
+  };
+
   async function consume(kind: LimitKind, key: string, points = 1): Promise<RateLimited | null> {
     const budget = limiters[kind];
     if (!budget || points <= 0) return null;
     try {
+      const reservations = reserved[kind];
+      if (reservations) {
+        const refused = await reservations.spend(key, points);
+        return refused && new RateLimited(kind, retryAfter(refused));
+      }
       await budget.consume(key, points);
       return null;
     } catch (outcome) {
