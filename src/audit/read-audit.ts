@@ -8,7 +8,7 @@ import type { Context } from '../context.js';
 import { prisma } from '../db.js';
 import type { AuditAction } from '../generated/prisma/enums.js';
 import { createGroupCommitWriter } from './group-commit.js';
-import type { AuditRow } from './store.js';
+import type { AuditRead, AuditRow } from './store.js';
 
 export interface AuditedAccess {
   action: Extract<AuditAction, 'READ' | 'ACCESS_DENIED'>;
@@ -113,15 +113,17 @@ export async function flushAudit(context: Context): Promise<void> {
 
 /** The AuditEvent row of one read or denied attempt in `context`. */
 export function auditRowOf(context: Context, entry: AuditedAccess): AuditRow {
+  return { ...auditReadOf(entry), actorId: context.viewer!.id, operationName: context.operationName, requestId: context.requestId };
+}
+
+/** What an access is, whoever made it. */
+export function auditReadOf(entry: AuditedAccess): AuditRead {
   return {
-    actorId: context.viewer!.id,
     action: entry.action,
     outcome: entry.action === 'ACCESS_DENIED' ? 'DENIED' : 'SUCCESS',
     entityType: entry.entityType,
     entityId: entry.entityId,
     clientId: entry.clientId,
-    operationName: context.operationName,
-    requestId: context.requestId,
     reason: entry.reason ?? null,
   };
 }

@@ -82,6 +82,27 @@ describe('shared execution', () => {
     expect(reads.every((read) => read.clientId === client.id && read.operationName === null)).toBe(true);
   });
 
+  it('audits each delivery under the operation name and request id it was sent with', async () => {
+    const org = await createOrganization();
+    const { staff: [manager], client, kase } = await caseWithTeam(org, org.id);
+    const token = await cluster.tokenFor(manager!.id);
+    const variables = { id: globalId('Case', kase.id) };
+    const named = UPDATES.replace('subscription (', 'subscription Wallboard (');
+    const subscribers = [
+      collect(a.ws(token), named, variables, 'Wallboard'),
+      collect(a.ws(token), named, variables, 'Wallboard'),
+      collect(a.ws(token), UPDATES, variables),
+    ];
+    await waitFor(() => a.liveOn(`case:${kase.id}`) >= 3, { what: 'three live subscriptions' });
+
+    await emit(kase.id, manager!.id);
+    await Promise.all(subscribers.map((subscriber) => subscriber.waitForEvents(1)));
+    const reads = await prisma.auditEvent.findMany({ where: { actorId: manager!.id, action: 'READ', entityType: 'Case', entityId: kase.id } });
+    expect(reads.map((read) => read.operationName).sort()).toEqual(['Wallboard', 'Wallboard', null]);
+    expect(new Set(reads.map((read) => read.requestId)).size).toBe(3);
+    expect(reads.every((read) => read.clientId === client.id && read.outcome === 'SUCCESS')).toBe(true);
+  });
+
   it('executes apart for staff members with different access: a colleague of another organization sees no actor, one taken off the care team gets nothing', async () => {
     const home = await createOrganization();
     const away = await createOrganization();

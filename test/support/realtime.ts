@@ -200,10 +200,10 @@ function collector(): Collected & { push(event: any): void; fail(error: unknown)
 }
 
 /** Subscribes with the real graphql-ws client; `data` of each `next` goes to `events`. */
-export function collect(client: WsClient, query: string, variables: Record<string, unknown> = {}): Collected {
+export function collect(client: WsClient, query: string, variables: Record<string, unknown> = {}, operationName?: string): Collected {
   const collected = collector();
   collected.stop = client.subscribe(
-    { query, variables },
+    { query, variables, operationName },
     {
       next: (result) => (result.errors ? collected.fail(result.errors) : collected.push(result.data)),
       error: (error) => collected.fail(error),
