@@ -54,12 +54,14 @@ export async function lockClientForRiskLevel(tx: Tx, clientId: string): Promise<
  * emit CLIENT_RISK_CHANGED yourself when `changed`.
  *
  * It locks the client row first (lockClientForRiskLevel), so concurrent assessments and crises
- * for one client are derived one after the other, each seeing the others' committed rows.
+ * for one client are derived one after the other, each seeing the others' committed rows. A
+ * caller that took the lock earlier in this transaction passes the level it returned as
+ * `locked` (nothing else writes the level while the lock is held): one statement fewer.
  * It does not bump Client.version: the level is derived, not edited, and a demographic edit
  * in flight must not fail as stale because an assessment was recorded meanwhile.
  */
-export async function deriveClientRiskLevel(tx: Tx, clientId: string): Promise<DerivedRiskLevel> {
-  const previous = await lockClientForRiskLevel(tx, clientId);
+export async function deriveClientRiskLevel(tx: Tx, clientId: string, locked?: RiskLevel): Promise<DerivedRiskLevel> {
+  const previous = locked ?? (await lockClientForRiskLevel(tx, clientId));
   const latest = await tx.assessment.findFirst({
     where: { clientId, enteredInError: false },
     orderBy: [{ performedAt: 'desc' }, { createdAt: 'desc' }, { id: 'desc' }],
@@ -135,7 +137,7 @@ export function recordAssessment(input: RecordAssessmentInput, ctx: Context) {
     checkNeedScores(scores);
     // One client's assessments are recorded one at a time: the risk level derived below then
     // always sees every committed assessment.
-    await lockClientForRiskLevel(tx, kase.clientId);
+    const locked = await lockClientForRiskLevel(tx, kase.clientId);
     const assessment = await tx.assessment.create({
       data: {
         caseId: kase.id,
@@ -150,7 +152,7 @@ export function recordAssessment(input: RecordAssessmentInput, ctx: Context) {
       },
       select: { id: true },
     });
-    const derived = await deriveClientRiskLevel(tx, kase.clientId);
+    const derived = await deriveClientRiskLevel(tx, kase.clientId, locked);
     await scope.audit({ action: 'CREATE', entityType: 'Assessment', entityId: assessment.id, clientId: kase.clientId });
     await scope.emit({
       topic: topics.case(kase.id),

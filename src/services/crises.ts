@@ -7,7 +7,7 @@ import type { Viewer } from '../auth/viewer.js';
 import type { Context } from '../context.js';
 import type { Prisma } from '../db.js';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../errors.js';
-import type { CrisisCategory, CrisisSeverity, CrisisStatus } from '../generated/prisma/enums.js';
+import type { CrisisCategory, CrisisSeverity, CrisisStatus, RiskLevel } from '../generated/prisma/enums.js';
 import { deriveClientRiskLevel, lockClientForRiskLevel } from './assessments.js';
 import { ACTIVE_CRISIS_STATUSES, crisisMachine } from './workflow/machines/crisis.js';
 import { runCreate, runMutation, type MutationScope, type Tx } from './workflow/mutation.js';
@@ -76,10 +76,11 @@ export async function findCrisisForViewer(tx: Tx, viewer: Viewer, crisisId: stri
 /**
  * Recomputes the client's risk level (deriveClientRiskLevel of the assessment work: the highest
  * of the latest assessment's and what open HIGH / CRITICAL crises impose) and announces it on
- * the client's topic when it moved. Call it after the crisis row is written.
+ * the client's topic when it moved. Call it after the crisis row is written; `locked`: the level
+ * lockClientForRiskLevel returned earlier in this transaction, if it was called.
  */
-async function refreshRiskLevel(scope: MutationScope, clientId: string) {
-  const derived = await deriveClientRiskLevel(scope.tx, clientId);
+async function refreshRiskLevel(scope: MutationScope, clientId: string, locked?: RiskLevel) {
+  const derived = await deriveClientRiskLevel(scope.tx, clientId, locked);
   if (derived.changed) {
     await scope.emit({
       topic: topics.client(clientId),
@@ -128,7 +129,7 @@ export function raiseCrisis(input: RaiseCrisisInput, ctx: Context) {
     if (client.status === 'DECEASED') throw new RuleViolationError('The client is deceased', 'CLIENT_DECEASED');
     // Take the client row lock of the risk derivation before inserting the crisis, so that
     // concurrent raises for one client queue here instead of meeting later.
-    await lockClientForRiskLevel(tx, client.id);
+    const locked = await lockClientForRiskLevel(tx, client.id);
     let kase: { id: string; clientId: string; organizationId: string; status: string } | null = null;
     if (input.caseId) {
       kase = await findCaseForViewer(tx, viewer, input.caseId, { id: true, clientId: true, organizationId: true, status: true });
@@ -152,11 +153,16 @@ export function raiseCrisis(input: RaiseCrisisInput, ctx: Context) {
         reportedById: viewer.id,
         reportedAt,
         escalationDueAt: within ? new Date(reportedAt.getTime() + within) : null,
-        actions: { create: { actorId: viewer.id, at: reportedAt, action: 'Crisis raised', fromStatus: null, toStatus: 'OPEN' } },
       },
       select: CRISIS_CONTEXT,
     });
-    await refreshRiskLevel(scope, client.id);
+    // Not a nested create: Prisma then reads the crisis back after both INSERTs, where a flat
+    // one returns it from its own INSERT (one statement fewer).
+    await tx.crisisAction.create({
+      data: { crisisId: crisis.id, actorId: viewer.id, at: reportedAt, action: 'Crisis raised', fromStatus: null, toStatus: 'OPEN' },
+      select: { id: true },
+    });
+    await refreshRiskLevel(scope, client.id, locked);
     await scope.audit({ action: 'CREATE', entityType: 'CrisisEvent', entityId: crisis.id, clientId: client.id });
     await announce(scope, crisis.caseId, organizationId, 'CRISIS_RAISED', crisisPayload(crisis, 'OPEN'));
     return { id: crisis.id };

@@ -19,7 +19,7 @@ const BOUNDS: Record<CanonicalOperation, number> = {
   'crisis-board': 3,
   reports: 8,
   'record-interaction': 6,
-  'raise-crisis': 12,
+  'raise-crisis': 10,
 };
 
 const DAY_MS = 86_400_000;
