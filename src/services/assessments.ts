@@ -83,7 +83,8 @@ export async function deriveClientRiskLevel(tx: Tx, clientId: string, locked?: R
   return { riskLevel, previous, changed: riskLevel !== previous };
 }
 
-async function announceRisk(scope: MutationScope, clientId: string, derived: DerivedRiskLevel) {
+/** Announces a derived risk level on the client's topic when it moved (CLIENT_RISK_CHANGED). */
+export async function announceRisk(scope: MutationScope, clientId: string, derived: DerivedRiskLevel) {
   if (!derived.changed) return;
   await scope.emit({
     topic: topics.client(clientId),

@@ -8,7 +8,7 @@ import type { Context } from '../context.js';
 import type { Prisma } from '../db.js';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../errors.js';
 import type { CrisisCategory, CrisisSeverity, CrisisStatus, RiskLevel } from '../generated/prisma/enums.js';
-import { deriveClientRiskLevel, lockClientForRiskLevel } from './assessments.js';
+import { announceRisk, deriveClientRiskLevel, lockClientForRiskLevel } from './assessments.js';
 import { ACTIVE_CRISIS_STATUSES, crisisMachine } from './workflow/machines/crisis.js';
 import { runCreate, runMutation, type MutationScope, type Tx } from './workflow/mutation.js';
 import { topics } from './workflow/topics.js';
@@ -80,14 +80,7 @@ export async function findCrisisForViewer(tx: Tx, viewer: Viewer, crisisId: stri
  * lockClientForRiskLevel returned earlier in this transaction, if it was called.
  */
 async function refreshRiskLevel(scope: MutationScope, clientId: string, locked?: RiskLevel) {
-  const derived = await deriveClientRiskLevel(scope.tx, clientId, locked);
-  if (derived.changed) {
-    await scope.emit({
-      topic: topics.client(clientId),
-      kind: 'CLIENT_RISK_CHANGED',
-      payload: { clientId, from: derived.previous, to: derived.riskLevel },
-    });
-  }
+  await announceRisk(scope, clientId, await deriveClientRiskLevel(scope.tx, clientId, locked));
 }
 
 // ------------------------------------------------------------------ announcements
