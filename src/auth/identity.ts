@@ -57,7 +57,7 @@ const LINK = `WITH linked AS (
    WHERE id = $1::uuid AND active AND "externalSubject" IS NULL
   RETURNING id)
 INSERT INTO "AuditEvent" (id, at, "actorId", action, outcome, "entityType", "entityId", "operationName", reason, "createdAt", "updatedAt")
-SELECT gen_random_uuid(), c.ts, linked.id, 'UPDATE', 'SUCCESS', 'StaffMember', linked.id, 'signIn', 'identity provider subject linked by verified email', c.ts, c.ts
+SELECT casegraph_uuid_v7(), c.ts, linked.id, 'UPDATE', 'SUCCESS', 'StaffMember', linked.id, 'signIn', 'identity provider subject linked by verified email', c.ts, c.ts
   FROM linked, (SELECT clock_timestamp() AT TIME ZONE 'UTC' AS ts) AS c`;
 
 interface Row {

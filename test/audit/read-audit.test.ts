@@ -79,4 +79,21 @@ describe('group commit of query audits', () => {
     expect(await stored([first!, good!, alsoGood!])).toBe(3);
     expect(await stored([bad!])).toBe(0);
   });
+
+  it('gives rows time-ordered ids (UUID version 7), whose time never goes back from one INSERT to the next', async () => {
+    const [earlier, later] = [randomUUID(), randomUUID()];
+    await queryAuditWriter.write([row(earlier!), row(earlier!)]);
+    await queryAuditWriter.write([row(later!), row(later!)]);
+    const rows = await prisma.auditEvent.findMany({ where: { requestId: { in: [earlier!, later!] } }, select: { id: true, requestId: true, at: true } });
+    expect(rows).toHaveLength(4);
+    // The first 48 bits are the Unix time of the write in milliseconds, as `at` records it (read
+    // from the clock by another call, which a busy machine may run a little later).
+    const millis = (id: string) => parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+    for (const { id, at } of rows) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(Math.abs(millis(id) - at.getTime())).toBeLessThan(1000);
+    }
+    const of = (requestId: string) => rows.filter((r) => r.requestId === requestId).map((r) => millis(r.id));
+    expect(Math.max(...of(earlier!))).toBeLessThanOrEqual(Math.min(...of(later!)));
+  });
 });
