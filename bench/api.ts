@@ -256,7 +256,7 @@ async function main(): Promise<void> {
         runs.push({ ...figures, target: target.name, round });
         const failed = figures.non2xx + figures.errors + figures.timeouts + figures.badAnswers;
         console.log(
-          `  [${String(runs.length).padStart(String(total).length)}/${total}] round ${round} c=${connections} ${target.name.padEnd(30)} ${figures.rps.toFixed(1).padStart(8)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  ${figures.cpuMsPerRequest.toFixed(2)} CPU ms/req  (${figures.requests}/${figures.sent} answered, drained in ${figures.drainMs} ms)${failed ? `  FAILED ${failed}` : ''}`,
+          `  [${String(runs.length).padStart(String(total).length)}/${total}] round ${round} c=${connections} ${target.name.padEnd(30)} ${figures.rps.toFixed(1).padStart(8)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  ${figures.cpuMsPerRequest.toFixed(2)} CPU ms/req${figures.databaseCpuMsPerRequest === null ? '' : `  ${figures.databaseCpuMsPerRequest.toFixed(2)} PG CPU ms/req`}  (${figures.requests}/${figures.sent} answered, drained in ${figures.drainMs} ms)${failed ? `  FAILED ${failed}` : ''}`,
         );
       }
     }
@@ -294,6 +294,7 @@ async function main(): Promise<void> {
     rows,
     notes: [
       'req/s: all rounds\' requests over their seconds; p50/p99: median over rounds; CPU ms/req: server (or bare yoga) process utime+stime over requests completed.',
+      'PG CPU ms/req: CPU time of the machine\'s PostgreSQL processes over the same span (those that ended included), over requests completed; empty when PostgreSQL runs elsewhere. CPU ms/req × req/s near 1,000 means the server\'s one JavaScript thread bounds the throughput; PostgreSQL bounds it where its share grows instead.',
       '× bare: throughput over the bare yoga floor at the same concurrency in this run. Shared 2-core machine: compare ratios and CPU ms, not absolute req/s.',
       'SQL/req: statements the Prisma client sent for one request (after a warm-up), without BEGIN/COMMIT and background statements (test/support/sql.ts filters).',
       'bad: 2xx answers with GraphQL errors or a typed mutation error.',

@@ -1,7 +1,8 @@
 // One load run: autocannon against one target at one concurrency, with the server process's
-// CPU time (/proc/<pid>/stat before and after) and resident memory (VmRSS sampled) meanwhile.
+// CPU time (/proc/<pid>/stat before and after) and resident memory (VmRSS sampled) meanwhile,
+// and the CPU time of the machine's PostgreSQL processes.
 import autocannon from 'autocannon';
-import { cpuMs, sampleRss } from './processes.js';
+import { cpuMs, databaseCpuMs, sampleRss } from './processes.js';
 
 /** Requests per second the server got through, answered or not, drain included. */
 export function throughput(figures: RunFigures): number {
@@ -36,6 +37,10 @@ export interface RunFigures {
   cpuMs: number;
   /** cpuMs over requests sent. */
   cpuMsPerRequest: number;
+  /** PostgreSQL's CPU time over the same span (processes.ts: null with no local PostgreSQL). */
+  databaseCpuMs: number | null;
+  /** databaseCpuMs over requests sent. */
+  databaseCpuMsPerRequest: number | null;
   peakRssMiB: number;
   non2xx: number;
   errors: number;
@@ -82,6 +87,7 @@ export async function runLoad(
 
   const stopSampling = sampleRss(target.pid);
   const cpuBefore = cpuMs(target.pid);
+  const databaseBefore = databaseCpuMs();
   const result = await autocannon({
     url: url.origin,
     connections,
@@ -94,6 +100,8 @@ export async function runLoad(
   const drainMs = await drain(target.pid, databaseIdle);
   // The CPU of every request sent, those still in flight at the end included (drained above).
   const cpuAfter = cpuMs(target.pid);
+  const databaseAfter = databaseCpuMs();
+  const database = databaseBefore === null || databaseAfter === null ? null : databaseAfter - databaseBefore;
   const peakRssMiB = stopSampling();
   const requests = result.requests.total;
   const sent = Math.max(result.requests.sent, requests);
@@ -107,6 +115,8 @@ export async function runLoad(
     p99Ms: result.latency.p99,
     cpuMs: round(cpuAfter - cpuBefore),
     cpuMsPerRequest: sent > 0 ? round((cpuAfter - cpuBefore) / sent, 2) : NaN,
+    databaseCpuMs: database === null ? null : round(database),
+    databaseCpuMsPerRequest: database === null || sent === 0 ? null : round(database / sent, 2),
     sent,
     drainMs,
     peakRssMiB: round(peakRssMiB),

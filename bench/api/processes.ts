@@ -1,7 +1,7 @@
 // Child processes of the benchmark: each in its own process group (killed as a group), all
 // of them killed when the benchmark ends, fails or is interrupted. Also /proc readings.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -160,6 +160,33 @@ export function cpuMs(pid: number): number {
   // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/**
+ * CPU time so far of every PostgreSQL process on this machine, in ms: the live ones', and what
+ * the postmaster holds of the backends it has reaped (a pool's closed connections), so a backend
+ * that ends between two readings still counts. null when none is visible: a database elsewhere.
+ * Every local cluster counts, so the figure means something while the benchmark is the only
+ * thing using PostgreSQL.
+ */
+export function databaseCpuMs(): number | null {
+  let ticks = 0;
+  let found = false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the listing
+    }
+    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+    found = true;
+    // utime, stime, cutime, cstime: fields 14 to 17.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  }
+  return found ? (ticks * 1000) / CLOCK_TICKS : null;
 }
 
 /** A field of /proc/<pid>/status in MiB (VmRSS, VmHWM). */

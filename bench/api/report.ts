@@ -20,12 +20,14 @@ export interface Row {
   p99Ms: number;
   /** All rounds' server CPU over all rounds' requests sent (see load.ts). */
   cpuMsPerRequest: number;
+  /** All rounds' PostgreSQL CPU over all rounds' requests sent; null without a local PostgreSQL. */
+  databaseCpuMsPerRequest: number | null;
   peakRssMiB: number;
   non2xx: number;
   errors: number;
   badAnswers: number;
   sqlStatements: number | null;
-  perRound: Array<Pick<RunFigures, 'rps' | 'p50Ms' | 'p99Ms' | 'cpuMsPerRequest' | 'requests'>>;
+  perRound: Array<Pick<RunFigures, 'rps' | 'p50Ms' | 'p99Ms' | 'cpuMsPerRequest' | 'databaseCpuMsPerRequest' | 'requests'>>;
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -48,6 +50,7 @@ export function fold(runs: RunRecord[], bareName: string, sql: Record<string, nu
     const seconds = group.reduce((sum, r) => sum + r.seconds, 0);
     const cpu = group.reduce((sum, r) => sum + r.cpuMs, 0);
     const sent = group.reduce((sum, r) => sum + r.sent, 0);
+    const database = group.every((r) => r.databaseCpuMs !== null) ? group.reduce((sum, r) => sum + r.databaseCpuMs!, 0) : null;
     return {
       target: first.target,
       connections: first.connections,
@@ -58,12 +61,13 @@ export function fold(runs: RunRecord[], bareName: string, sql: Record<string, nu
       p50Ms: median(group.map((r) => r.p50Ms)),
       p99Ms: median(group.map((r) => r.p99Ms)),
       cpuMsPerRequest: sent > 0 ? round(cpu / sent, 2) : NaN,
+      databaseCpuMsPerRequest: database !== null && sent > 0 ? round(database / sent, 2) : null,
       peakRssMiB: Math.max(...group.map((r) => r.peakRssMiB)),
       non2xx: group.reduce((sum, r) => sum + r.non2xx, 0),
       errors: group.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
       badAnswers: group.reduce((sum, r) => sum + r.badAnswers, 0),
       sqlStatements: sql[first.target] ?? null,
-      perRound: group.map((r) => ({ requests: r.requests, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, cpuMsPerRequest: r.cpuMsPerRequest })),
+      perRound: group.map((r) => ({ requests: r.requests, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, cpuMsPerRequest: r.cpuMsPerRequest, databaseCpuMsPerRequest: r.databaseCpuMsPerRequest })),
     };
   });
   for (const row of rows) {
@@ -74,7 +78,7 @@ export function fold(runs: RunRecord[], bareName: string, sql: Record<string, nu
 }
 
 export function markdownTable(rows: Row[]): string {
-  const header = ['operation', 'conc.', 'answered', 'req/s', '× bare', 'p50 ms', 'p99 ms', 'CPU ms/req', 'peak RSS MiB', 'SQL/req', 'non-2xx / errors / bad'];
+  const header = ['operation', 'conc.', 'answered', 'req/s', '× bare', 'p50 ms', 'p99 ms', 'CPU ms/req', 'PG CPU ms/req', 'peak RSS MiB', 'SQL/req', 'non-2xx / errors / bad'];
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map((h, i) => (i < 1 ? '---' : '---:')).join(' | ')} |`];
   const sorted = [...rows].sort((a, b) => a.connections - b.connections);
   for (const row of sorted) {
@@ -88,6 +92,7 @@ export function markdownTable(rows: Row[]): string {
         row.p50Ms,
         row.p99Ms,
         Number.isNaN(row.cpuMsPerRequest) ? '' : row.cpuMsPerRequest.toFixed(2),
+        row.databaseCpuMsPerRequest === null ? '' : row.databaseCpuMsPerRequest.toFixed(2),
         row.peakRssMiB.toFixed(0),
         row.sqlStatements ?? '',
         `${row.non2xx} / ${row.errors} / ${row.badAnswers}`,
