@@ -8,12 +8,13 @@ import { join } from 'node:path';
 /**
  * How a checkout's `npm start` runs node, for a benchmark to run it without npm in between (node
  * is then the process whose CPU and memory are read): leading `NAME=value` words are its
- * environment, `${NAME:-value}` defaults are taken as written. `node: false`: it does not run
+ * environment, `${NAME:-value}` is NAME from this process's environment or else the value, as
+ * the shell would (CASEGRAPH_HEAP_MB=256 npm run bench:api). `node: false`: it does not run
  * node directly (an older checkout's `tsx src/index.ts`).
  */
 export function npmStart(dir: string): { node: boolean; args: string[]; env: Record<string, string> } {
   const script: string = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts.start;
-  const words = script.replace(/\$\{\w+:-([^}]*)\}/g, '$1').split(/\s+/);
+  const words = script.replace(/\$\{(\w+):-([^}]*)\}/g, (_, name: string, fallback: string) => process.env[name] || fallback).split(/\s+/);
   const env: Record<string, string> = {};
   while (/^\w+=/.test(words[0] ?? '')) {
     const [name, ...value] = words.shift()!.split('=');
