@@ -37,16 +37,17 @@ export function auditColumnsOf(rows: readonly AuditRow[]): AuditColumns {
   return columns;
 }
 
+// Ids are time-ordered (casegraph_uuid_v7, migration audit_append_only_keys), so the primary key
+// grows at its right edge. Timestamps are `timestamp(3)` in UTC, as Prisma writes them; the clock,
+// not the transaction's start, so that two entries of one mutation keep their order in the trail.
+const NOW = `clock_timestamp() AT TIME ZONE 'UTC'`;
+const INSERT_INTO = `INSERT INTO "AuditEvent" (id, at, "actorId", action, outcome, "entityType", "entityId", "clientId", "operationName", reason, "requestId", "createdAt", "updatedAt")
+  SELECT casegraph_uuid_v7(), ${NOW},`;
+
 /** The INSERT of audit rows given as 9 JSON array parameters (auditParams), numbered from `$first`. */
 export function auditInsertSql(first = 1): string {
   const [a, ac, o, et, ei, ci, op, r, rq] = COLUMNS.map((_, i) => `json_array_elements_text($${first + i}::json)`);
-  // Ids are time-ordered (casegraph_uuid_v7, migration audit_append_only_keys), so the primary
-  // key grows at its right edge. Timestamps are `timestamp(3)` in UTC, as Prisma writes them; the
-  // clock, not the transaction's start, so that two entries of one mutation keep their order in
-  // the audit trail.
-  return `INSERT INTO "AuditEvent" (id, at, "actorId", action, outcome, "entityType", "entityId", "clientId", "operationName", reason, "requestId", "createdAt", "updatedAt")
-  SELECT casegraph_uuid_v7(), clock_timestamp() AT TIME ZONE 'UTC', a::uuid, ac::"AuditAction", o::"AuditOutcome", et, ei::uuid, ci::uuid, op, r, rq,
-         clock_timestamp() AT TIME ZONE 'UTC', clock_timestamp() AT TIME ZONE 'UTC'
+  return `${INSERT_INTO} a::uuid, ac::"AuditAction", o::"AuditOutcome", et, ei::uuid, ci::uuid, op, r, rq, ${NOW}, ${NOW}
     FROM ROWS FROM (${a}, ${ac}, ${o}, ${et}, ${ei}, ${ci}, ${op}, ${r}, ${rq}) AS t(a, ac, o, et, ei, ci, op, r, rq)`;
 }
 
@@ -79,9 +80,8 @@ export interface AuditGroup {
 // The groups as one JSON parameter, crossed with their reads and request ids in PostgreSQL: a
 // 10,000-subscriber fan-out sends its request ids, not 10,000 rows of 9 columns. As jsonb, each
 // group is parsed once (json would be parsed again at every ->, per row of the join).
-const GROUPS_INSERT = `INSERT INTO "AuditEvent" (id, at, "actorId", action, outcome, "entityType", "entityId", "clientId", "operationName", reason, "requestId", "createdAt", "updatedAt")
-  SELECT casegraph_uuid_v7(), clock_timestamp() AT TIME ZONE 'UTC', (g->>'actorId')::uuid, r.action::"AuditAction", r.outcome::"AuditOutcome", r."entityType",
-         r."entityId"::uuid, r."clientId"::uuid, g->>'operationName', r.reason, q.rq, clock_timestamp() AT TIME ZONE 'UTC', clock_timestamp() AT TIME ZONE 'UTC'
+const GROUPS_INSERT = `${INSERT_INTO} (g->>'actorId')::uuid, r.action::"AuditAction", r.outcome::"AuditOutcome", r."entityType",
+         r."entityId"::uuid, r."clientId"::uuid, g->>'operationName', r.reason, q.rq, ${NOW}, ${NOW}
     FROM jsonb_array_elements($1::jsonb) AS g
    CROSS JOIN LATERAL jsonb_to_recordset(g->'reads') AS r(action text, outcome text, "entityType" text, "entityId" text, "clientId" text, reason text)
    CROSS JOIN LATERAL jsonb_array_elements_text(g->'requestIds') AS q(rq)`;
